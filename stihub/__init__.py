@@ -1,0 +1,1 @@
+"""STI Hub: a province's platform for science, technology and innovation policy."""
