@@ -149,7 +149,9 @@ def read_workbook(path: str | Path) -> IndexData:
         if code in units:
             report(gettext_noop("unit %(code)s appears twice"), {"code": code}, DATA, n, "UnitCode")
             continue
-        units[code] = {h: data.get(row, h) for h in data.header if h and _is_id_column(h)}
+        units[code] = {
+            h: data.get(row, h) for h in data.header if h and h != "UnitCode" and _is_id_column(h)
+        }
         values[code] = {}
         for col in ind_cols:
             raw = data.get(row, col)
@@ -438,7 +440,7 @@ def ranking_table(result: Result) -> str:
     ]
     cols = [top, *below]
     frame = result.scores[cols].copy()
-    frame.insert(0, "Rank", result.ranks[top])
+    frame.insert(0, "Rank", result.ranks[top].astype("Int64"))
     names = result.data.units.get("UnitName")
     frame.insert(1, "Name", names.reindex(frame.index) if names is not None else frame.index)
     frame = frame.sort_values(["Rank", top], ascending=[True, False], na_position="last")

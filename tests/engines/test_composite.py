@@ -1,0 +1,400 @@
+"""Composite-index engine: the ASEM reference, hand-checked cases, workbook checks, CLI."""
+
+import io
+import json
+import math
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from scipy import stats
+
+from stihub.engines.composite import (
+    STAGES,
+    Settings,
+    compute,
+    excel_kurt,
+    excel_skew,
+    normalise,
+    rank_min,
+    treat_outliers,
+)
+from stihub.engines.composite_io import main, read_workbook
+from stihub.engines.problems import DataError
+
+from .composite_builders import FIXTURE, index_data, workbook_sheets, write_sheets
+
+needs_fixture = pytest.mark.skipif(
+    not FIXTURE.exists(), reason=f"ASEM reference workbook not found at {FIXTURE}"
+)
+ASEM_SETTINGS = Settings(group="Group_GDP", impute="group_mean", winmax=5)
+
+
+@pytest.fixture(scope="module")
+def asem():
+    """The ASEM result computed by the engine, and the published sheets."""
+    return compute(read_workbook(FIXTURE), ASEM_SETTINGS), pd.read_excel(FIXTURE, sheet_name=None)
+
+
+# --- the published COINr example ---------------------------------------------------------
+
+
+@needs_fixture
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_stage_matches_the_published_asem_sheet(asem, stage):
+    result, sheets = asem
+    expected = sheets[f"Data{stage}"].set_index("UnitCode")
+    ours = result.stages[stage]
+    columns = [c for c in ours.columns if c in expected.columns]
+    assert len(columns) == len(ours.columns)  # every indicator (and aggregate) is compared
+    assert sorted(ours.index) == sorted(expected.index)
+    want = expected.loc[ours.index, columns].astype(float)
+    assert (ours[columns].isna() == want.isna()).all().all()
+    np.testing.assert_allclose(ours[columns].to_numpy(), want.to_numpy(), atol=1e-6, rtol=0)
+
+
+@needs_fixture
+def test_winsorised_indicators_and_points_match_the_published_treatment(asem):
+    result, sheets = asem
+    summary = sheets["TreatedTreatSummary"].set_index("IndCode")
+    info = result.treat_info.loc[summary.index]
+    assert info["low"].tolist() == summary["Low"].tolist()
+    assert info["high"].tolist() == summary["High"].tolist()
+    steps = summary["Treatment"].fillna("").str.extract(r"Winsorised (\d+) points")[0]
+    assert info["steps"].tolist() == steps.fillna(0).astype(int).tolist()
+    assert (info["method"] == "winsorised").sum() == 15
+    flags = sheets["TreatedTreatFlags"].set_index("UnitCode").replace("No", "")
+    assert (result.flags.loc[flags.index, flags.columns] == flags).all().all()
+
+
+# --- hand-checked small cases ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "x", [[1, 2, 3, 4, 10], [2.5, 0.1, 7, 7, 3, 40, 1, 2], [5, 1, 1, 1, 0.5, -3, 2, np.nan, 9]]
+)
+def test_skewness_and_kurtosis_are_excels_sample_statistics(x):
+    x = np.array(x, dtype=float)
+    present = x[~np.isnan(x)]
+    assert excel_skew(x) == pytest.approx(stats.skew(present, bias=False))
+    assert excel_kurt(x) == pytest.approx(stats.kurtosis(present, bias=False, fisher=True))
+
+
+def test_skewness_of_a_constant_is_undefined_and_triggers_nothing():
+    x = np.full(10, 3.0)
+    assert math.isnan(excel_skew(x)) and math.isnan(excel_kurt(x))
+    assert treat_outliers(x, winmax=3).method == "none"
+
+
+def test_winsorisation_replaces_all_tied_maxima_in_one_step():
+    x = np.array([*range(1, 19), 100, 100], dtype=float)
+    assert abs(stats.skew(x, bias=False)) > 2 and stats.kurtosis(x, bias=False) > 3.5
+    t = treat_outliers(x, winmax=2)
+    assert t.method == "winsorised" and t.steps == 1
+    np.testing.assert_array_equal(t.values, [*range(1, 19), 18, 18])
+    assert list(t.flags[-2:]) == ["WHigh", "WHigh"] and set(t.flags[:-2]) == {""}
+
+
+def test_winsorisation_steps_down_through_earlier_replacements():
+    # step 1: 200 -> 60 (now tied with the other 60); step 2: both 60s -> 20
+    x = np.array([*range(1, 21), 60, 200], dtype=float)
+    t = treat_outliers(x, winmax=5)
+    assert t.steps == 2
+    np.testing.assert_array_equal(t.values, [*range(1, 21), 20, 20])
+
+
+def test_negative_skew_winsorises_the_minimum():
+    x = np.array([-100, *range(1, 20)], dtype=float)
+    t = treat_outliers(x, winmax=3)
+    assert t.values[0] == 1 and t.flags[0] == "WLow" and t.steps == 1
+
+
+def test_log_transform_of_the_original_values_when_winmax_is_exhausted():
+    x = np.array([1.0] * 20 + [50, 100, 200])  # needs 3 steps: 200 -> 100, 100s -> 50, 50s -> 1
+    assert treat_outliers(x, winmax=3).method == "winsorised"
+    t = treat_outliers(x, winmax=2)
+    assert t.method == "log" and t.steps == 2
+    np.testing.assert_allclose(t.values, np.log(x - 1 + 0.01 * (200 - 1)))
+    assert set(t.flags) == {"Log"}
+
+
+def test_treatment_within_compute_uses_ten_percent_of_units_by_default():
+    x = [*range(1, 19), 100, 100]  # 20 units: winmax 2, one step needed
+    result = compute(index_data({"a": x, "b": list(range(20))}, {"a": "A", "b": "A"}))
+    assert result.treat_info.loc["a", "steps"] == 1
+    assert result.stages["Treated"]["a"].max() == 18
+
+
+def test_geometric_mean_aggregation():
+    data = index_data(
+        {"a": [0, 50, 100], "b": [0, 25, 100], "c": [10, 20, 30]},
+        {"a": "A", "b": "A", "c": "B"},
+        weights={"b": 3.0},
+    )
+    result = compute(data, Settings(treat=False, aggregate="geometric"))
+    scores = result.scores
+    assert scores.loc["U02", "A"] == pytest.approx((50 * 25**3) ** (1 / 4))
+    assert scores.loc["U01", "A"] == 0  # a zero member makes the geometric mean zero
+    assert scores.loc["U02", "Index"] == pytest.approx(math.sqrt(scores.loc["U02", "A"] * 50))
+
+
+def test_data_availability_threshold_and_reweighting():
+    nan = math.nan
+    data = index_data(
+        {
+            "a": [0, 100, 10, 20],
+            "b": [nan, 50, 60, 30],
+            "c": [nan, nan, 100, 0],
+            "d": [0, 30, 40, 100],
+        },
+        {"a": "A", "b": "A", "c": "A", "d": "B"},
+    )
+    s = Settings(impute="none", treat=False, dat_thresh=0.5)
+    result = compute(data, s)
+    norm, scores = result.stages["Normalised"], result.scores
+    assert math.isnan(scores.loc["U01", "A"])  # 1 of 3 members
+    assert scores.loc["U02", "A"] == pytest.approx((100 + norm.loc["U02", "b"]) / 2)  # 2 of 3
+    assert scores.loc["U01", "Index"] == pytest.approx(norm.loc["U01", "d"])  # 1 of 2 is enough
+    loose = compute(data, Settings(impute="none", treat=False))
+    assert scores.loc["U02", "A"] == loose.scores.loc["U02", "A"]
+    assert loose.scores.loc["U01", "A"] == pytest.approx(0.0)
+
+
+def test_minmax_normalisation_reverses_lower_is_better():
+    np.testing.assert_allclose(normalise(np.array([2.0, 4.0, 10.0]), -1, "minmax"), [100, 75, 0])
+
+
+def test_zscore_normalisation():
+    z = normalise(np.array([1.0, 2.0, 3.0, 4.0]), 1, "zscore")
+    sd = math.sqrt(5 / 3)
+    np.testing.assert_allclose(z, [-1.5 / sd, -0.5 / sd, 0.5 / sd, 1.5 / sd])
+    np.testing.assert_allclose(normalise(np.array([1.0, 2.0, 3.0, 4.0]), -1, "zscore"), -z)
+
+
+def test_rank_normalisation_averages_ties():
+    x = np.array([10.0, 30.0, 30.0, 5.0])
+    np.testing.assert_array_equal(normalise(x, 1, "rank"), [2, 3.5, 3.5, 1])
+    np.testing.assert_array_equal(normalise(x, -1, "rank"), [3, 1.5, 1.5, 4])
+
+
+def test_ranks_are_one_for_the_best_and_ties_share_the_best_rank():
+    assert rank_min(pd.Series([5.0, 7.0, 7.0, 1.0])).tolist() == [3, 1, 1, 4]
+    data = index_data({"a": [1, 3, 3, 2], "b": [4, 6, 6, 5]}, {"a": "A", "b": "A"})
+    result = compute(data, Settings(treat=False))
+    assert result.ranks["Index"].tolist() == [4, 1, 1, 3]
+    assert result.rank_of("U03") == 1
+
+
+def test_stages_can_be_switched_off_and_are_logged():
+    nan = math.nan
+    data = index_data({"a": [1, nan, 3, 5], "b": [2, 4, 6, 9]}, {"a": "A", "b": "A"})
+    on = compute(data, Settings(impute="group_median"))
+    assert on.stages["Imputed"].loc["U02", "a"] == 3 and on.imputed.loc["U02", "a"]
+    assert any("imputed 1 value" in line for line in on.log["a"])
+    off = compute(data, Settings(impute="none"))
+    assert math.isnan(off.stages["Imputed"].loc["U02", "a"])
+    grouped = compute(
+        index_data(
+            {"a": [1, nan, 3, 5], "b": [2, 4, 6, 9]},
+            {"a": "A", "b": "A"},
+            groups=["x", "x", "y", "y"],
+        ),
+        Settings(group="Group_G"),
+    )
+    assert grouped.stages["Imputed"].loc["U02", "a"] == 1
+
+
+def test_unknown_group_column_is_a_located_problem():
+    data = index_data({"a": [1, 2, 3], "b": [3, 2, 1]}, {"a": "A", "b": "A"})
+    with pytest.raises(DataError) as err:
+        compute(data, Settings(group="Group_Region"))
+    (problem,) = err.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("InputIndData", 1, "Group_Region")
+
+
+# --- workbook checks ---------------------------------------------------------------------
+
+
+def test_a_valid_workbook_is_read_and_denominated(tmp_path):
+    data = read_workbook(write_sheets(tmp_path / "ok.xlsx", workbook_sheets()))
+    result = compute(data, Settings(group="Group_Size"))
+    assert result.stages["Denominated"].loc["HN", "Pat"] == pytest.approx(120 / 8.4)
+    assert result.stages["Imputed"].loc["NA", "Exports"] == 22  # mean of group M (DN only)
+    assert result.tree.aggregates == ("Know", "Market", "Index")
+
+
+def _drop_column(rows, name):
+    i = rows[0].index(name)
+    return [r[:i] + r[i + 1 :] for r in rows]
+
+
+def _set(sheet, row, column, value):
+    def change(sheets):
+        rows = sheets[sheet]
+        rows[row - 1][rows[0].index(column)] = value
+
+    return change
+
+
+def _missing_sheet(sheets):
+    del sheets["InputAggMeta"]
+
+
+def _missing_column(sheets):
+    sheets["InputIndMeta"] = _drop_column(sheets["InputIndMeta"], "IndWeight")
+
+
+def _extra_data_column(sheets):
+    for k, row in enumerate(sheets["InputIndData"]):
+        row.append("Extra" if k == 0 else 1.0)
+
+
+def _ghost_indicator(sheets):
+    sheets["InputIndMeta"].append(["Ghost", "Ghost", 1, 1, None, "Know", "Index"])
+
+
+def _empty_aggregate(sheets):
+    sheets["InputAggMeta"].append([2, "Empty", "Nothing", 1])
+
+
+MALFORMED = {
+    "missing sheet": (_missing_sheet, ("InputAggMeta", None, None), "is missing"),
+    "missing column": (_missing_column, ("InputIndMeta", 1, "IndWeight"), "is missing"),
+    "data not in meta": (
+        _extra_data_column,
+        ("InputIndData", 1, "Extra"),
+        "in the data but not in InputIndMeta",
+    ),
+    "meta not in data": (
+        _ghost_indicator,
+        ("InputIndMeta", 5, "IndCode"),
+        "in InputIndMeta but not in the data",
+    ),
+    "non-numeric value": (
+        _set("InputIndData", 3, "RnD", "n/a"),
+        ("InputIndData", 3, "RnD"),
+        "not a number",
+    ),
+    "aggregate without members": (
+        _empty_aggregate,
+        ("InputAggMeta", 5, "Code"),
+        "has no members",
+    ),
+    "undeclared aggregate": (
+        _set("InputIndMeta", 4, "Agg1", "Mkt"),
+        ("InputIndMeta", 4, "Agg1"),
+        "not declared in InputAggMeta",
+    ),
+    "indicator weight": (
+        _set("InputIndMeta", 4, "IndWeight", "two"),
+        ("InputIndMeta", 4, "IndWeight"),
+        "weight",
+    ),
+    "aggregate weight": (
+        _set("InputAggMeta", 3, "Weight", "heavy"),
+        ("InputAggMeta", 3, "Weight"),
+        "weight",
+    ),
+    "missing denominator": (
+        _set("InputIndMeta", 2, "Denominator", "Den_Area"),
+        ("InputIndMeta", 2, "Denominator"),
+        "not a column of InputDenominators",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED, ids=list(MALFORMED))
+def test_malformed_workbook_is_rejected_with_the_place_of_the_problem(tmp_path, case):
+    change, where, words = MALFORMED[case]
+    sheets = workbook_sheets()
+    change(sheets)
+    with pytest.raises(DataError) as err:
+        read_workbook(write_sheets(tmp_path / "bad.xlsx", sheets))
+    found = [(p.sheet, p.row, p.column) for p in err.value.problems]
+    assert where in found, err.value.problems
+    (problem,) = [p for p in err.value.problems if (p.sheet, p.row, p.column) == where]
+    assert words in problem.message
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    sheets = workbook_sheets()
+    _set("InputIndData", 3, "RnD", "n/a")(sheets)
+    _set("InputIndData", 5, "Pat", "many")(sheets)
+    _set("InputIndMeta", 3, "Direction", 2)(sheets)
+    with pytest.raises(DataError) as err:
+        read_workbook(write_sheets(tmp_path / "bad.xlsx", sheets))
+    found = {(p.sheet, p.row, p.column) for p in err.value.problems}
+    assert found == {
+        ("InputIndData", 3, "RnD"),
+        ("InputIndData", 5, "Pat"),
+        ("InputIndMeta", 3, "Direction"),
+    }
+
+
+# --- command line ------------------------------------------------------------------------
+
+
+@needs_fixture
+def test_cli_json_gives_scores_ranks_and_treatment(capsys):
+    status = main([str(FIXTURE), "--group", "Group_GDP", "--winmax", "5", "--json"])
+    assert status == 0
+    out = json.loads(capsys.readouterr().out)
+    expected = pd.read_excel(FIXTURE, sheet_name="DataAggregated").set_index("UnitCode")
+    assert len(out["units"]) == len(expected)
+    aut = next(u for u in out["units"] if u["code"] == "AUT")
+    assert aut["name"] == "Austria"
+    assert set(aut["scores"]) == set(aut["ranks"]) == {
+        "ConEcFin", "Instit", "P2P", "Physical", "Political", "Environ", "Social", "SusEcFin",
+        "Conn", "Sust", "Index",
+    }  # fmt: skip
+    assert aut["scores"]["Index"] == pytest.approx(expected.loc["AUT", "Index"], abs=1e-6)
+    assert aut["scores"]["Index"] == pytest.approx(61.4678, abs=1e-4)
+    best = expected["Index"].idxmax()
+    assert next(u for u in out["units"] if u["code"] == best)["ranks"]["Index"] == 1
+    assert out["treatment"]["Services"].startswith("winsorised in 4 step")
+    assert out["treatment"]["Goods"] == "none"
+
+
+@needs_fixture
+def test_cli_writes_one_sheet_per_stage(tmp_path, capsys):
+    target = tmp_path / "results.xlsx"
+    assert main([str(FIXTURE), "--group", "Group_GDP", "--winmax", "5", "-o", str(target)]) == 0
+    names = openpyxl.load_workbook(target, read_only=True).sheetnames
+    assert names == [f"Data{s}" for s in STAGES] + ["Ranks", "Treatment"]
+    written = pd.read_excel(target, sheet_name="DataAggregated").set_index("UnitCode")
+    assert written.loc["AUT", "Index"] == pytest.approx(61.4678, abs=1e-4)
+
+
+def test_cli_prints_a_ranking_table(tmp_path, capsys):
+    path = write_sheets(tmp_path / "ok.xlsx", workbook_sheets())
+    assert main([str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "Rank" in lines[0] and "Index" in lines[0]
+    assert len(lines) == 2 + 4
+
+
+def test_cli_reports_every_problem_and_exits_with_2(tmp_path, capsys):
+    sheets = workbook_sheets()
+    _set("InputIndData", 3, "RnD", "n/a")(sheets)
+    _empty_aggregate(sheets)
+    status = main([str(write_sheets(tmp_path / "bad.xlsx", sheets)), "--json"])
+    captured = capsys.readouterr()
+    assert status == 2 and captured.out == ""
+    assert "sheet InputIndData, row 3, column RnD" in captured.err
+    assert "sheet InputAggMeta, row 5, column Code" in captured.err
+
+
+def test_django_command_delegates_to_the_engine(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = write_sheets(tmp_path / "ok.xlsx", workbook_sheets())
+    out = io.StringIO()
+    call_command("index", str(path), "--json", stdout=out)
+    assert {u["code"] for u in json.loads(out.getvalue())["units"]} == {"HN", "NA", "HT", "DN"}
+    sheets = workbook_sheets()
+    _missing_sheet(sheets)
+    err = io.StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command("index", str(write_sheets(tmp_path / "bad.xlsx", sheets)), stderr=err)
+    assert exc.value.returncode == 2 and "sheet InputAggMeta" in err.getvalue()
