@@ -134,7 +134,9 @@ class _Checker:
                 )
         return value
 
-    def get(self, data: dict, key: str, path: str, kind: str, required: bool = False):
+    def get(
+        self, data: dict, key: str, path: str, kind: str, required: bool = False, empty_ok=False
+    ):
         """Return data[key] checked against `kind` (text, code, int, number, date), or None."""
         value = data.get(key, _MISSING)
         where = _join(path, key)
@@ -151,7 +153,7 @@ class _Checker:
                 )
                 return None
             value = value.strip()
-            if not value and (required or kind == "code"):
+            if not value and not empty_ok and (required or kind == "code"):
                 self.add(where, gettext_noop("Must not be empty."))
                 return None
             return value
@@ -340,7 +342,7 @@ def _target(c: _Checker, item: dict, path: str, start, end, known, code) -> Targ
             gettext_noop("Indicator code %(code)s must be upper snake case, e.g. GERD_GDP."),
             code=indicator,
         )
-    unit = c.get(item, "unit", path, "text", required=True)
+    unit = c.get(item, "unit", path, "text", required=True, empty_ok=True)  # counts: no unit
     direction = c.choice(item, "direction", path, DIRECTIONS, required=True)
     kind = c.choice(item, "kind", path, KINDS, required=True)
     method = c.choice(item, "method", path, METHODS, default="unsd2023")
