@@ -8,7 +8,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from scipy import stats
+from scipy import optimize, stats
 
 from stihub.engines.composite import (
     STAGES,
@@ -21,9 +21,10 @@ from stihub.engines.composite import (
     treat_outliers,
 )
 from stihub.engines.composite_io import main, read_workbook
+from stihub.engines.composite_whatif import apply_changes, plan
 from stihub.engines.problems import DataError
 
-from .composite_builders import FIXTURE, index_data, workbook_sheets, write_sheets
+from .composite_builders import FIXTURE, index_data, random_data, workbook_sheets, write_sheets
 
 needs_fixture = pytest.mark.skipif(
     not FIXTURE.exists(), reason=f"ASEM reference workbook not found at {FIXTURE}"
@@ -398,3 +399,99 @@ def test_django_command_delegates_to_the_engine(tmp_path):
     with pytest.raises(CommandError) as exc:
         call_command("index", str(write_sheets(tmp_path / "bad.xlsx", sheets)), stderr=err)
     assert exc.value.returncode == 2 and "sheet InputAggMeta" in err.getvalue()
+
+
+# --- what-if planning --------------------------------------------------------------------
+
+
+def _lowest(result, k=0):
+    """The unit with the (k+1)-th worst index rank."""
+    return result.index.sort_values().index[k]
+
+
+def test_plan_reaches_the_goal_rank_when_the_index_is_recomputed():
+    data = random_data(30, seed=5)
+    base = compute(data)
+    unit = _lowest(base, 3)
+    p = plan(data, unit, 5)
+    assert p.reached and p.changes and p.old_rank > 5
+    changed = data.with_values({unit: p.new_values})
+    assert (changed.values.drop(unit) == data.values.drop(unit)).all().all()  # others as they were
+    check = compute(changed)
+    assert check.rank_of(unit) <= 5 and check.rank_of(unit) == p.new_rank
+    assert check.index[unit] == pytest.approx(p.new_score)
+    for change in p.changes:  # every change is an improvement, within the observed range
+        assert data.values.at[unit, change.indicator] == change.old_raw
+        direction = data.indicators.at[change.indicator, "Direction"]
+        assert (change.new_raw - change.old_raw) * direction > 0
+        assert data.values[change.indicator].min() <= change.new_raw
+        assert change.new_raw <= data.values[change.indicator].max()
+    assert p.total_points == pytest.approx(
+        sum(check.stages["Normalised"].loc[unit] - base.stages["Normalised"].loc[unit])
+    )
+
+
+def test_plan_spends_no_more_normalised_points_than_the_linear_optimum():
+    data = random_data(30, seed=5)
+    base = compute(data)
+    unit = _lowest(base, 3)
+    p = plan(data, unit, 5)
+    # effective weights from the metadata: i1 2/4 of A, A 1.5/2.5 of the index, ...
+    share_a, share_b = 1.5 / 2.5, 1 / 2.5
+    w = {"i1": 0.5 * share_a, "i2": 0.25 * share_a, "i3": 0.25 * share_a}
+    w |= {c: share_b / 3 for c in ("i4", "i5", "i6")}
+    codes = list(w)
+    n0 = base.stages["Normalised"].loc[unit, codes].to_numpy()
+    goal = base.index.drop(unit).sort_values(ascending=False).iloc[4]
+    need = goal - base.index[unit]
+    lp = optimize.linprog(
+        np.ones(len(codes)),
+        A_ub=-np.array([list(w.values())]),
+        b_ub=[-need],
+        bounds=list(zip(np.zeros(len(codes)), 100 - n0, strict=True)),
+    )
+    assert lp.success
+    assert p.total_points == pytest.approx(lp.fun, abs=1e-3)
+
+
+def test_plan_respects_allowed_indicators_and_caps():
+    data = random_data(30, seed=5)
+    unit = _lowest(compute(data), 10)
+    p = plan(data, unit, 15, allowed=["i4", "i5", "i6"], max_fraction=0.6)
+    assert p.reached
+    assert {c.indicator for c in p.changes} <= {"i4", "i5", "i6"}
+    for c in p.changes:
+        assert abs(c.new_raw - c.old_raw) <= 0.6 * abs(c.old_raw) + 1e-9
+    assert compute(data.with_values({unit: p.new_values})).rank_of(unit) <= 15
+
+
+def test_plan_for_the_last_unit_survives_moving_normalisation_bounds():
+    # the unit is the minimum of every indicator: raising it moves every lower bound
+    data = random_data(25, seed=11)
+    unit = data.values.index[0]
+    data = data.with_values({unit: {"i1": 1, "i2": 1, "i3": 1, "i4": 1, "i5": 99, "i6": 1}})
+    p = plan(data, unit, 3)
+    assert p.reached
+    assert compute(data.with_values({unit: p.new_values})).rank_of(unit) <= 3
+
+
+def test_unreachable_goal_is_reported_without_a_plan():
+    data = random_data(30, seed=5)
+    base = compute(data)
+    unit = _lowest(base)
+    p = plan(data, unit, 1, allowed=["i2"], max_change={"i2": 5.0})
+    assert not p.reached and p.changes == [] and p.new_rank is None
+    assert "cannot be reached" in p.message and p.best_rank > 1
+    capped = data.values.at[unit, "i2"] + 5.0  # the best the unit can do, recomputed here
+    assert compute(data.with_values({unit: {"i2": capped}})).rank_of(unit) == p.best_rank
+
+
+def test_apply_changes_recomputes_scores_and_ranks():
+    data = random_data(20, seed=2)
+    base = compute(data)
+    unit = _lowest(base)
+    best = {c: data.values[c].max() for c in ("i1", "i2", "i3", "i4", "i6")}
+    best["i5"] = data.values["i5"].min()  # lower is better
+    after = apply_changes(data, {unit: best})
+    assert after.rank_of(unit) == 1 and after.index[unit] == pytest.approx(100)
+    assert base.rank_of(unit) == len(data.values)
