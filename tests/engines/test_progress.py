@@ -489,3 +489,17 @@ def test_main_reports_every_problem_and_exits_2(tmp_path):
     assert any("foo" in line for line in lines)
     assert any("row 2" in line and "year" in line for line in lines)
     assert any("row 3" in line and "value" in line for line in lines)
+
+
+def test_stihub_progress_command_delegates_to_the_engine(tmp_path):
+    # `stihub progress` is a thin Django command over progress.main; it touches no database.
+    from django.core.management import call_command
+
+    res, obs = write_inputs(tmp_path)
+    out = io.StringIO()
+    call_command("progress", str(res), str(obs), "--as-of", "2025", "--json", stdout=out)
+    assert json.loads(out.getvalue())["targets"][0]["status"] == "on_track"
+    obs.write_text("indicator,year\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        call_command("progress", str(res), str(obs), stdout=io.StringIO(), stderr=io.StringIO())
+    assert exited.value.code == 2

@@ -15,6 +15,11 @@ class Command(BaseCommand):
     )
     requires_system_checks = []
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.description = str(self.help)  # argparse cannot wrap a lazy string
+        return parser
+
     def add_arguments(self, parser):
         parser.add_argument("resolution", help=_("resolution YAML file"))
         parser.add_argument("observations", help=_("observations file (.csv or .xlsx)"))
