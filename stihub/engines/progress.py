@@ -21,7 +21,8 @@ For a target with baseline (b, v_b), latest observation (t, v_t) with t ≤ as-o
 Further decisions: observations after as-of and disaggregated rows (non-empty area) are
 ignored; a baseline value written in the resolution wins over the observation of that year;
 once t ≥ T nothing is projected (projected = v_t, or S_t); when v* equals v_b the distance is
-zero, the ratio is undefined (None) and a target not achieved is regressing.
+zero, the ratio is undefined (None) and a target not achieved is regressing; the projection of
+an ordinal level (a target with a `scale`) is held within the scale.
 
 Every result carries the numbers it was computed from, and an explanation: a tuple of
 sentences, each an English template marked with gettext_noop plus raw params (numbers are not
@@ -107,7 +108,7 @@ class Progress:
     cagr_required: float | None = None
     rate_basis: str | None = None  # cagr_ratio: cagr | linear (fallback when a value ≤ 0)
     slope: float | None = None  # rank: ranks per year of the least-squares line
-    clipped: bool = False  # rank: the projection was held at rank 1
+    clipped: bool = False  # held at rank 1 (rank) or within the scale (ordinal level)
     count_from: int | None = None
     cumulative_sum: float | None = None
     years_counted: int | None = None
@@ -385,6 +386,10 @@ def _unsd(target, base, said, b, vb, t, vt, vstar) -> Progress:
                 projected = None
         if projected is None:
             projected = vt + (vt - vb) * (T - t) / (t - b)
+    clipped = False
+    if target.scale:  # an ordinal level cannot leave its scale
+        bounded = min(max(projected, 1.0), float(len(target.scale)))
+        projected, clipped = bounded, bounded != projected
     ratio = (projected - vb) / (vstar - vb)
     params = {
         "latest": vt,
@@ -415,6 +420,13 @@ def _unsd(target, base, said, b, vb, t, vt, vstar) -> Progress:
                 )
             )
         )
+    if clipped:
+        sentences.append(
+            Explanation(
+                gettext_noop("The projection is held within the scale, 1 to %(size)s."),
+                {"size": len(target.scale)},
+            )
+        )
     sentences.append(_threshold_sentence(thresholds))
     return Progress(
         **base,
@@ -423,6 +435,7 @@ def _unsd(target, base, said, b, vb, t, vt, vstar) -> Progress:
         projection=projection,
         ratio=ratio,
         thresholds=thresholds,
+        clipped=clipped,
         observations=((b, vb), (t, vt)),
         explanation=tuple(sentences),
     )

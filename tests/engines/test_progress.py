@@ -503,3 +503,18 @@ def test_stihub_progress_command_delegates_to_the_engine(tmp_path):
     with pytest.raises(SystemExit) as exited:
         call_command("progress", str(res), str(obs), stdout=io.StringIO(), stderr=io.StringIO())
     assert exited.value.code == 2
+
+
+def test_ordinal_level_on_a_scale():
+    # scale yếu(1) < trung bình(2) < khá(3) < tốt(4); target "khá" = 3.
+    # 1 in 2020 → 2 in 2025: v_T = 2·2 = 4 ("tốt", inside the scale); ratio = (4−1)/(3−1) = 1.5
+    spec = target(unit="mức", target_value=3, scale=("yếu", "trung bình", "khá", "tốt"))
+    p = run(spec, [(2020, 1), (2025, 2)])
+    assert p.projected == 4.0 and p.clipped is False
+    assert p.ratio == pytest.approx(1.5)
+    assert p.status == "on_track"
+    labels = p.explanation[1].params
+    assert (labels["latest_label"], labels["target_label"]) == ("trung bình", "khá")
+    # 1 in 2020 → 2 in 2022: 2·2^(8/2) = 32, held at 4 (the top of the scale)
+    q = run(spec, [(2020, 1), (2022, 2)])
+    assert q.projected == 4.0 and q.clipped is True
