@@ -680,7 +680,10 @@ def _table(result: dict) -> str:
     rows = []
     for t in result["targets"]:
         latest = t["latest"]
-        target = "" if t["target_value"] is None else _fmt(t["target_value"])
+        if t["target_value"] is not None:
+            target = _fmt(t["target_value"])
+        else:  # multiple_of_baseline before its baseline is known
+            target = f"×{_fmt(t['factor'])} baseline"
         if t["target_upper"] is not None:
             target += f"–{_fmt(t['target_upper'])}"
         rows.append(
