@@ -16,7 +16,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/stihub migrate --noinput
-	$(BIN)/stihub setup_demo
+	$(BIN)/stihub demo
 	$(BIN)/stihub runserver 127.0.0.1:8000
 
 test: install

@@ -1,0 +1,62 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from vietnam_provinces import Province, ProvinceCode, Ward
+
+from stihub.core.models import AdministrativeUnit
+
+# The package's division types, mapped onto ours (defined once in choices.DivisionType).
+DIVISION_TYPES = {
+    "tỉnh": "tinh",
+    "thành phố trung ương": "thanh_pho",
+    "xã": "xa",
+    "phường": "phuong",
+    "đặc khu": "dac_khu",
+}
+
+
+def load_province(code: int) -> tuple[AdministrativeUnit, int]:
+    """Upsert a province and all its commune-level units from `vietnam-provinces`."""
+    province = Province.from_code(ProvinceCode(code))
+    parent, _created = AdministrativeUnit.objects.update_or_create(
+        code=int(province.code),
+        defaults={
+            "name": province.name,
+            "division_type": DIVISION_TYPES[province.division_type.value],
+            "codename": province.codename,
+            "parent": None,
+        },
+    )
+    count = 0
+    for ward in Ward.iter_by_province(province.code):
+        AdministrativeUnit.objects.update_or_create(
+            code=int(ward.code),
+            defaults={
+                "name": ward.name,
+                "division_type": DIVISION_TYPES[ward.division_type.value],
+                "codename": ward.codename,
+                "parent": parent,
+            },
+        )
+        count += 1
+    return parent, count
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Load a province and its commune-level units (2025 codes) from the vietnam-provinces package."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--province", type=int, default=40, help="official code (Nghệ An = 40)")
+
+    def handle(self, *args, province, **options):
+        try:
+            with transaction.atomic():
+                parent, count = load_province(province)
+        except ValueError as exc:
+            raise CommandError(_("Unknown province code %(code)s.") % {"code": province}) from exc
+        self.stdout.write(
+            _("%(province)s: %(count)s commune-level units.") % {"province": parent, "count": count}
+        )

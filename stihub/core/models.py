@@ -1,0 +1,106 @@
+"""People, agencies and administrative units, and the audited base every domain model uses."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import AgencyKind, DivisionType, Role
+
+
+class AuditedModel(models.Model):
+    """Base of every domain model: timestamps and a full change history (who, when, before → after)."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class AdministrativeUnit(AuditedModel):
+    """An administrative unit (đơn vị hành chính): a province or a commune-level unit, 2025 codes."""
+
+    code = models.PositiveIntegerField(_("official code"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    division_type = models.CharField(_("type"), max_length=16, choices=DivisionType.choices)
+    codename = models.SlugField(_("code name"), max_length=120)
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("province"),
+    )
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Agency(AuditedModel):
+    """An agency (cơ quan, đơn vị): a Party body, a department (sở), a commune People's Committee..."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True, allow_unicode=False)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=AgencyKind.choices, default=AgencyKind.OTHER
+    )
+    admin_unit = models.ForeignKey(
+        AdministrativeUnit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        verbose_name=_("administrative unit"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: staff of DOST or an agency, an expert; the public needs no account."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("agency"),
+    )
+    failed_logins = models.PositiveSmallIntegerField(_("failed sign-ins in a row"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["last_login", "password", "failed_logins"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.AGENCY_REPORTER) | models.Q(agency__isnull=False),
+                name="reporter_has_agency",
+                violation_error_message=_("An agency reporter must belong to an agency."),
+            )
+        ]
+
+    @property
+    def is_dost(self) -> bool:
+        return self.is_active and (
+            self.is_superuser or self.role in {Role.ADMIN, Role.DOST_OFFICER}
+        )

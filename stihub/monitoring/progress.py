@@ -1,0 +1,97 @@
+"""Progress of stored targets: the database side of `stihub.engines.progress`."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils.translation import gettext
+
+from stihub.core.templatetags.stihub import num
+from stihub.engines.progress import Progress, compute_progress
+from stihub.engines.resolution import TargetSpec
+
+from .choices import Status
+from .models import Observation, Target
+
+
+def spec_of(target: Target) -> TargetSpec:
+    """The engine's view of a stored target."""
+    return TargetSpec(
+        code=target.code,
+        title=target.title,
+        indicator=target.indicator.code,
+        unit=target.unit,
+        direction=target.direction,
+        kind=target.kind,
+        target_year=target.target_year,
+        target_value=target.target_value,
+        factor=target.factor,
+        upper=target.target_upper,
+        baseline_year=target.baseline_year,
+        baseline_value=target.baseline_value,
+        count_from=target.count_from,
+        method=target.method,
+        scale=tuple(target.scale or ()),
+    )
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """A target with its computed progress and the headline points it was computed from."""
+
+    target: Target
+    progress: Progress
+    points: list[tuple[int, float]]
+    sample_years: frozenset[int]
+
+    @property
+    def status(self) -> Status:
+        return Status(self.progress.status)
+
+    @property
+    def is_sample(self) -> bool:
+        return bool(self.sample_years)
+
+    def explanation(self) -> list[str]:
+        """The computation in words, translated, with numbers in the active language's format."""
+        return [
+            gettext(e.template) % {k: _localise(v) for k, v in e.params.items()}
+            for e in self.progress.explanation
+        ]
+
+
+def _localise(value):
+    if isinstance(value, bool) or not isinstance(value, float | int):
+        return gettext(value) if isinstance(value, str) else value
+    return num(value)
+
+
+def headline_points(indicator_ids, as_of: int | None = None):
+    """{indicator id: [(year, value, is_sample), ...]} for the headline series, in one query."""
+    rows = Observation.objects.filter(indicator_id__in=indicator_ids, area="")
+    if as_of is not None:
+        rows = rows.filter(year__lte=as_of)
+    series = defaultdict(list)
+    for indicator_id, year, value, sample in rows.order_by("year").values_list(
+        "indicator_id", "year", "value", "is_sample"
+    ):
+        series[indicator_id].append((year, value, sample))
+    return series
+
+
+def evaluate_targets(targets, as_of: int | None = None) -> list[TargetProgress]:
+    """Progress of each target (targets should come with `indicator` selected)."""
+    targets = list(targets)
+    series = headline_points({t.indicator_id for t in targets}, as_of)
+    result = []
+    for target in targets:
+        rows = series.get(target.indicator_id, [])
+        points = [(year, value) for year, value, _sample in rows]
+        result.append(
+            TargetProgress(
+                target=target,
+                progress=compute_progress(spec_of(target), points, as_of),
+                points=points,
+                sample_years=frozenset(year for year, _v, sample in rows if sample),
+            )
+        )
+    return result

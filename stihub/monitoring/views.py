@@ -1,0 +1,140 @@
+from collections import Counter
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from stihub.core.permissions import can_view_history, is_dost, require
+from stihub.engines.problems import DataError
+
+from . import charts
+from .choices import Status, TargetKind
+from .downloads import download
+from .forms import ObservationImportForm
+from .importing import import_observations
+from .models import Observation, Resolution, Target
+from .progress import evaluate_targets
+
+
+def _targets(resolution):
+    return resolution.targets.select_related("indicator", "agency")
+
+
+def _status_counts(progresses):
+    counts = Counter(p.status for p in progresses)
+    return [(status, counts[status]) for status in Status if counts[status]]
+
+
+def resolutions(request):
+    items = []
+    for resolution in Resolution.objects.all():
+        progresses = evaluate_targets(_targets(resolution))
+        items.append((resolution, _status_counts(progresses)))
+    return render(request, "monitoring/resolutions.html", {"items": items})
+
+
+def default(request):
+    code = settings.STIHUB_DEFAULT_RESOLUTION
+    resolution = Resolution.objects.filter(code=code).first() if code else None
+    resolution = resolution or Resolution.objects.first()
+    if resolution is None:
+        return render(request, "monitoring/empty.html")
+    return dashboard(request, resolution.code)
+
+
+def dashboard(request, code):
+    """The resolution at a glance: every target's latest value, target, status and trend."""
+    resolution = get_object_or_404(Resolution, code=code)
+    progresses = evaluate_targets(_targets(resolution))
+    rows = [
+        (p, charts.sparkline(p.points, invert=p.target.kind == TargetKind.RANK)) for p in progresses
+    ]
+    task_groups = resolution.task_groups.select_related("lead_agency").prefetch_related(
+        "partner_agencies"
+    )
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "resolution": resolution,
+            "rows": rows,
+            "summary": _status_counts(progresses),
+            "has_sample": any(p.is_sample for p in progresses),
+            "task_groups": task_groups,
+            "can_history": can_view_history(request.user),
+        },
+    )
+
+
+def target_detail(request, code, target_code):
+    target = get_object_or_404(
+        Target.objects.select_related("indicator", "agency", "resolution"),
+        resolution__code=code,
+        code=target_code,
+    )
+    (progress,) = evaluate_targets([target])
+    p = progress.progress
+    target_point = (p.target_year, p.target_value) if p.target_value is not None else None
+    projection = (p.target_year, p.projected) if p.projected is not None else None
+    chart = charts.target_chart(
+        progress.points,
+        target_point,
+        projection,
+        title=target.title,
+        invert=target.kind == TargetKind.RANK,
+    )
+    observations = target.indicator.observations.select_related("agency").order_by("area", "year")
+    return render(
+        request,
+        "monitoring/target.html",
+        {
+            "target": target,
+            "resolution": target.resolution,
+            "p": progress,
+            "chart": chart,
+            "headline": [o for o in observations if not o.area],
+            "breakdown_count": sum(1 for o in observations if o.area),
+            "can_history": can_view_history(request.user),
+        },
+    )
+
+
+def target_data(request, code, target_code, fmt):
+    target = get_object_or_404(Target, resolution__code=code, code=target_code)
+    return download(
+        Observation.objects.filter(indicator_id=target.indicator_id), fmt, f"{code}-{target.code}"
+    )
+
+
+def resolution_data(request, code, fmt):
+    resolution = get_object_or_404(Resolution, code=code)
+    indicators = resolution.targets.values("indicator_id")
+    return download(Observation.objects.filter(indicator_id__in=indicators), fmt, code)
+
+
+@require(is_dost)
+def import_view(request):
+    """DOST staff upload observations; a bad file writes nothing and every bad row is listed."""
+    form = ObservationImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            counts = import_observations(
+                upload,
+                upload.name,
+                user=request.user,
+                agency=form.cleaned_data["agency"],
+                source=form.cleaned_data["source"],
+            )
+        except DataError as error:
+            problems = error.problems
+        else:
+            messages.success(
+                request,
+                _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+                % {k: counts[k] for k in ("created", "updated", "unchanged")},
+            )
+            return redirect("monitoring:import")
+    return render(request, "monitoring/import.html", {"form": form, "problems": problems})
