@@ -16,6 +16,7 @@ import math
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -59,6 +60,8 @@ class IndexData:
         values = self.values.copy()
         for unit, row in changes.items():
             for code, value in row.items():
+                if unit not in values.index or code not in values.columns:
+                    raise KeyError(f"no value {unit}/{code} to change")
                 values.loc[unit, code] = float(value)
         return replace(self, values=values)
 
@@ -158,7 +161,7 @@ class Result:
         """Aggregate scores, units × aggregates (all levels, the index last)."""
         return self.stages["Aggregated"][list(self.tree.aggregates)]
 
-    @property
+    @cached_property
     def ranks(self) -> pd.DataFrame:
         """Ranks of units at every indicator and aggregate (1 = best, ties share the best)."""
         return rank_min(self.stages["Aggregated"])
