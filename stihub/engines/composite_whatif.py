@@ -186,6 +186,8 @@ def plan(
     aggregation it follows the steepest gain and is verified the same way.
     """
     s = settings or Settings()
+    if goal_rank < 1:
+        raise ValueError("the goal rank must be 1 or more")
     if s.normalise != "minmax":
         raise ValueError("the what-if planner needs min-max normalisation")
     base = compute(data, s)
@@ -233,7 +235,10 @@ def plan(
         cols = [current.tree.indicators.index(c) for c in codes]
         room = np.array([_room(current, unit, c, limits[c]) for c in codes])
         score = _index_of(current, row)
-        while score < target and (room > 1e-12).any():
+        # a concave (geometric) index needs several steps per indicator; bound them
+        for _step in range(50 * len(codes)):
+            if score >= target or not (room > 1e-12).any():
+                break
             g = _gradient(current, row, cols)
             g[room <= 1e-12] = 0
             k = int(np.argmax(g))

@@ -495,3 +495,20 @@ def test_apply_changes_recomputes_scores_and_ranks():
     after = apply_changes(data, {unit: best})
     assert after.rank_of(unit) == 1 and after.index[unit] == pytest.approx(100)
     assert base.rank_of(unit) == len(data.values)
+
+
+def test_plan_under_geometric_aggregation_is_verified_too():
+    data = random_data(30, seed=5)
+    s = Settings(aggregate="geometric", norm_range=(1.0, 100.0))
+    unit = _lowest(compute(data, s), 2)
+    p = plan(data, unit, 6, s)
+    assert p.reached and p.changes
+    assert compute(data.with_values({unit: p.new_values}), s).rank_of(unit) <= 6
+
+
+def test_planner_refuses_what_it_cannot_plan():
+    data = random_data(10, seed=5)
+    with pytest.raises(ValueError, match="min-max"):
+        plan(data, "U01", 1, Settings(normalise="zscore"))
+    with pytest.raises(KeyError):
+        apply_changes(data, {"U01": {"no_such_indicator": 1.0}})
