@@ -9,18 +9,35 @@ from .permissions import can_view_history, require
 HISTORY_PAGE = 100
 
 
+def _display(field, value):
+    """A stored value as a person reads it: choice labels and related objects, not codes and ids."""
+    if value is None or value == "":
+        return None
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation:
+        return field.related_model._default_manager.filter(pk=value).first() or value
+    return value
+
+
 def _diff(record):
+    """[(field label, before, after)]: every filled field for a creation, else what changed."""
+    fields = {
+        f.name: f
+        for f in record.instance_type._meta.concrete_fields
+        if f.name not in {"id", "created_at", "updated_at"}
+    }
     previous = record.prev_record
     if previous is None:
-        return [(f.verbose_name, None, getattr(record, f.attname)) for f in _fields(record)]
-    delta = record.diff_against(previous)
-    names = {f.name: f.verbose_name for f in _fields(record)}
-    return [(names.get(c.field, c.field), c.old, c.new) for c in delta.changes]
-
-
-def _fields(record):
-    skip = {"id", "created_at", "updated_at"}
-    return [f for f in record.instance_type._meta.concrete_fields if f.name not in skip]
+        pairs = [(f, None, getattr(record, f.attname)) for f in fields.values()]
+    else:
+        changes = record.diff_against(previous).changes
+        pairs = [(fields[c.field], c.old, c.new) for c in changes if c.field in fields]
+    return [
+        (f.verbose_name, _display(f, old), _display(f, new))
+        for f, old, new in pairs
+        if not (previous is None and _display(f, new) is None)
+    ]
 
 
 @require(can_view_history)

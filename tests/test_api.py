@@ -1,0 +1,34 @@
+"""The REST API: public reads, targets with progress, filters, no writes, OpenAPI docs."""
+
+from stihub.monitoring.models import Indicator, Observation
+
+
+def test_targets_carry_their_progress(client, nghe_an):
+    Observation.objects.create(indicator=Indicator.objects.get(code="PII_RANK"), year=2024, value=37)
+    data = client.get("/api/targets/?resolution=" + nghe_an.code).json()
+    assert data["count"] == 10
+    pii = next(t for t in data["results"] if t["indicator"] == "PII_RANK")
+    assert pii["progress"]["status"] == "regressing"
+    assert pii["progress"]["latest"] == {"year": 2024, "value": 37.0}
+    assert pii["progress"]["explanation"]
+
+
+def test_observations_filter_headline_and_years(client, nghe_an):
+    indicator = Indicator.objects.get(code="IP_REGISTRATIONS")
+    for year in (2023, 2024, 2025):
+        Observation.objects.create(indicator=indicator, year=year, value=300)
+    Observation.objects.create(indicator=indicator, year=2025, area="Phường Vinh Hưng", value=30)
+    url = "/api/observations/?indicator=IP_REGISTRATIONS&year_from=2024&headline=true"
+    assert [o["year"] for o in client.get(url).json()["results"]] == [2024, 2025]
+
+
+def test_api_refuses_writes(client_for, nghe_an):
+    client = client_for("dost")
+    assert client.post("/api/resolutions/", {"code": "X"}).status_code in (403, 405)
+    assert client.delete(f"/api/resolutions/{nghe_an.code}/").status_code in (403, 405)
+
+
+def test_openapi_docs_are_served_locally(client, db):
+    assert client.get("/api/schema/").status_code == 200
+    page = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in page and "cdn" not in page.lower()

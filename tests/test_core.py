@@ -1,0 +1,101 @@
+"""Core: administrative units, sign-in lockout, change history, language and formats, settings."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from stihub.core.models import AdministrativeUnit, User
+from stihub.core.templatetags.stihub import num
+
+from .conftest import PASSWORD
+
+
+def test_nghe_an_has_130_commune_level_units_from_the_package(db):
+    call_command("load_admin_units", "--province", "40")
+    call_command("load_admin_units", "--province", "40")  # idempotent
+    province = AdministrativeUnit.objects.get(code=40)
+    units = province.children.all()
+    assert units.count() == 130
+    assert units.filter(division_type="xa").count() == 119
+    assert units.filter(division_type="phuong").count() == 11
+
+
+def test_account_locks_after_five_failures(client, users):
+    for _attempt in range(5):
+        client.post("/accounts/login/", {"username": "dost", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "dost", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 200
+    assert User.objects.get(username="dost").locked_until is not None
+
+
+def test_right_password_resets_the_failure_count(client, users):
+    client.post("/accounts/login/", {"username": "dost", "password": "wrong"})
+    client.post("/accounts/login/", {"username": "dost", "password": PASSWORD})
+    assert client.session["_auth_user_id"] == str(users["dost"].pk)
+    assert User.objects.get(username="dost").failed_logins == 0
+
+
+def test_history_page_shows_who_and_before_after(client_for, nghe_an):
+    target = nghe_an.targets.get(code="CT10")
+    target.target_value = 14
+    target._history_user = User.objects.get(username="dost")
+    target.save()
+    page = client_for("dost").get(f"/history/monitoring/target/{target.pk}/").content.decode()
+    assert "<del>12,0</del> → <ins>14,0</ins>" in page
+    assert "dost" in page
+
+
+@pytest.mark.parametrize("name", ["reporter", "expert", "outsider"])
+def test_history_is_for_staff_only(client_for, nghe_an, name):
+    target = nghe_an.targets.first()
+    assert client_for(name).get(f"/history/monitoring/target/{target.pk}/").status_code == 403
+
+
+def test_history_refuses_models_that_are_not_audited(client_for, nghe_an):
+    client = client_for("admin")
+    assert client.get("/history/auth/group/1/").status_code == 404
+    assert client.get("/history/nope/nope/1/").status_code == 404
+
+
+def test_vietnamese_is_the_default_whatever_the_browser_says(client, nghe_an):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert '<html lang="vi">' in page and "Đăng nhập" in page
+    client.cookies["django_language"] = "en"
+    assert "Sign in" in client.get("/").content.decode()
+
+
+def test_numbers_follow_the_language():
+    with translation.override("vi"):
+        assert (num(1234.5), num(36.5), num(3000)) == ("1.234,5", "36,5", "3.000")
+    with translation.override("en"):
+        assert num(1234.5) == "1,234.5"
+
+
+def test_vietnamese_date_input_formats():
+    from django import forms
+
+    with translation.override("vi"):
+        assert str(forms.DateField().clean("25/11/2026")) == "2026-11-25"
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({}, "STIHUB_SECRET_KEY"),
+        ({"STIHUB_SECRET_KEY": "x" * 50, "STIHUB_ALLOWED_HOSTS": "*"}, "STIHUB_ALLOWED_HOSTS"),
+    ],
+)
+def test_production_refuses_insecure_settings(env, message):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("STIHUB_")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import stihub.settings"],
+        env={**clean, "STIHUB_DEBUG": "0", **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and message in result.stderr
