@@ -47,8 +47,11 @@ def main() -> None:
         for scale in (1, 10):
             p50, p95[scale], count = _dashboard_latency(scale)
             rows.append(
-                (f"dashboard p50 / p95, demo scale {scale} ({count:,} observations)",
-                 f"{p50:.1f} / {p95[scale]:.1f} ms", "p95 < 150 ms")  # fmt: skip
+                (
+                    f"dashboard p50 / p95, demo scale {scale} ({count:,} observations)",
+                    f"{p50:.1f} / {p95[scale]:.1f} ms",
+                    "p95 < 150 ms",
+                )  # fmt: skip
             )
         rows.append(("dashboard p95 scale 10 / scale 1", f"{p95[10] / p95[1]:.2f}×", "≤ 1.5×"))
     width = max(len(r[0]) for r in rows)

@@ -10,6 +10,7 @@ from stihub.monitoring.api import router
 urlpatterns = [
     path("", monitoring_views.default, name="home"),
     path("monitoring/", include("stihub.monitoring.urls")),
+    path("innovation/", include("stihub.innovation.urls")),
     path("history/<str:app_label>/<str:model_name>/<int:pk>/", core_views.history, name="history"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -4,7 +4,9 @@ from stihub.monitoring.models import Indicator, Observation
 
 
 def test_targets_carry_their_progress(client, nghe_an):
-    Observation.objects.create(indicator=Indicator.objects.get(code="PII_RANK"), year=2024, value=37)
+    Observation.objects.create(
+        indicator=Indicator.objects.get(code="PII_RANK"), year=2024, value=37
+    )
     data = client.get("/api/targets/?resolution=" + nghe_an.code).json()
     assert data["count"] == 10
     pii = next(t for t in data["results"] if t["indicator"] == "PII_RANK")

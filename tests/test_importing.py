@@ -9,7 +9,7 @@ from stihub.engines.problems import DataError
 from stihub.monitoring.importing import import_observations
 from stihub.monitoring.models import Observation
 
-GOOD = "indicator,year,value,area,note\nRD_FTE_PER_10K,2023,\"6,5\",,\nRD_FTE_PER_10K,2024,7.25,,\n"
+GOOD = 'indicator,year,value,area,note\nRD_FTE_PER_10K,2023,"6,5",,\nRD_FTE_PER_10K,2024,7.25,,\n'
 BAD = (
     "indicator,year,value\n"
     "RD_FTE_PER_10K,2023,6.5\n"

@@ -52,7 +52,12 @@ def test_nghe_an_loads_ten_targets_and_task_groups(db):
     assert resolution.task_groups.exists()
     assert all(t.agency_id for t in resolution.targets.all())
     pii = resolution.targets.get(indicator__code="PII_RANK")
-    assert (pii.kind, pii.baseline_year, pii.baseline_value, pii.target_value) == ("rank", 2023, 33, 20)
+    assert (pii.kind, pii.baseline_year, pii.baseline_value, pii.target_value) == (
+        "rank",
+        2023,
+        33,
+        20,
+    )
 
 
 def test_loading_twice_duplicates_nothing_and_adds_no_history(db):

@@ -9,7 +9,7 @@ from .choices import AgencyKind, DivisionType, Role
 
 
 class AuditedModel(models.Model):
-    """Base of every domain model: timestamps and a full change history (who, when, before → after)."""
+    """Base of every domain model: timestamps and a change history (who, when, before → after)."""
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -20,7 +20,7 @@ class AuditedModel(models.Model):
 
 
 class AdministrativeUnit(AuditedModel):
-    """An administrative unit (đơn vị hành chính): a province or a commune-level unit, 2025 codes."""
+    """An administrative unit (đơn vị hành chính): a province or a commune-level unit (2025)."""
 
     code = models.PositiveIntegerField(_("official code"), unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -45,7 +45,7 @@ class AdministrativeUnit(AuditedModel):
 
 
 class Agency(AuditedModel):
-    """An agency (cơ quan, đơn vị): a Party body, a department (sở), a commune People's Committee..."""
+    """An agency (cơ quan, đơn vị): a Party body, a department (sở), a commune committee..."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True, allow_unicode=False)
     name = models.CharField(_("name"), max_length=255)
@@ -73,7 +73,7 @@ class Agency(AuditedModel):
 
 
 class User(AbstractUser):
-    """A person who signs in: staff of DOST or an agency, an expert; the public needs no account."""
+    """A person who signs in (người dùng): DOST or agency staff, an expert; the public has none."""
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, blank=True)
     agency = models.ForeignKey(

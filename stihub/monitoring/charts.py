@@ -1,4 +1,4 @@
-"""Charts drawn on the server as SVG: no JavaScript, no CDN, the same picture on screen and in print."""
+"""Charts drawn on the server as SVG: no JavaScript, no CDN, the same on screen and in print."""
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -61,7 +61,8 @@ def target_chart(
     )
     y = _scale(lo, hi, bottom, top) if not invert else _scale(lo, hi, top, bottom)
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img"'
+        f' aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#999"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#999"/>',
@@ -75,7 +76,8 @@ def target_chart(
         )
     for year in range(min(xs), max(xs) + 1):
         parts.append(
-            f'<text x="{x(year):.1f}" y="{bottom + 18}" text-anchor="middle" class="tick">{year}</text>'
+            f'<text x="{x(year):.1f}" y="{bottom + 18}" text-anchor="middle" class="tick">'
+            f"{year}</text>"
         )
     if target:
         parts.append(
@@ -88,7 +90,8 @@ def target_chart(
             f'<line x1="{x(latest[0]):.1f}" y1="{y(latest[1]):.1f}" x2="{x(projection[0]):.1f}"'
             f' y2="{y(projection[1]):.1f}" stroke="{PROJECTION}" stroke-width="2"'
             f' stroke-dasharray="4 4"/><circle cx="{x(projection[0]):.1f}"'
-            f' cy="{y(projection[1]):.1f}" r="4" fill="none" stroke="{PROJECTION}" stroke-width="2"/>'
+            f' cy="{y(projection[1]):.1f}" r="4" fill="none" stroke="{PROJECTION}"'
+            ' stroke-width="2"/>'
         )
     if points:
         path = " ".join(f"{x(a):.1f},{y(v):.1f}" for a, v in points)

@@ -1,4 +1,4 @@
-"""Sample data for demonstrations and benchmarks: seeded, labelled as sample, never mixed with real data.
+"""Sample data for demonstrations and benchmarks: seeded, labelled, never mixed with real data.
 
 Real published figures (PII 2023 and 2024) are loaded as real observations; sample series are
 generated only for indicators that have no real data. `scale` adds sample plans, each with its

@@ -1,4 +1,4 @@
-"""Observation downloads as CSV, XLSX and JSON: the same columns the importer reads, plus provenance."""
+"""Observation downloads (CSV, XLSX, JSON): the columns the importer reads, plus provenance."""
 
 import csv
 import io

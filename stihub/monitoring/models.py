@@ -46,7 +46,7 @@ class Indicator(AuditedModel):
 
 
 class Target(AuditedModel):
-    """A measurable target (mục tiêu cụ thể) of a resolution, with its baseline and target values."""
+    """A measurable target (mục tiêu cụ thể) of a resolution, with baseline and target values."""
 
     resolution = models.ForeignKey(
         Resolution, models.CASCADE, related_name="targets", verbose_name=_("resolution")

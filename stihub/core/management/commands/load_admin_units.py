@@ -45,7 +45,7 @@ def load_province(code: int) -> tuple[AdministrativeUnit, int]:
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Load a province and its commune-level units (2025 codes) from the vietnam-provinces package."
+        "Load a province and its commune-level units (2025 codes) from vietnam-provinces."
     )
 
     def add_arguments(self, parser):

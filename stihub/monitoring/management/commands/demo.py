@@ -41,10 +41,9 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = role == Role.ADMIN
             user.set_password(DEMO_PASSWORD)
             user.save()
-        self.stdout.write(
-            f"{result['resolutions']} resolutions, {result['sample_observations']} sample observations."
-        )
-        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        count, resolutions = result["sample_observations"], result["resolutions"]
+        self.stdout.write(f"{resolutions} resolutions, {count} sample observations.")
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, agency, _name in DEMO_USERS:
             self.stdout.write(
                 f"  {username:10} {Role(role).label}{' · ' + agency if agency else ''}"
