@@ -1,0 +1,176 @@
+"""Index datasets: read a stored workbook, compute it with the engine, cache what pages show.
+
+The engine works on files; a stored workbook is written to a temporary file to be read. Parsed
+data and computed results are kept per process, keyed by the workbook checksum and settings,
+so a page view after the first one does not re-read or recompute.
+"""
+
+import hashlib
+import math
+import tempfile
+from collections import OrderedDict
+
+import pandas as pd
+from django.db import transaction
+
+from stihub.engines.composite import IndexData, Result, Settings, compute
+from stihub.engines.composite_analysis import uncertainty
+from stihub.engines.composite_io import read_workbook, to_json
+
+from .models import IndexDataset
+
+SETTING_KEYS = ("group", "winmax")  # the settings a user chooses on upload
+UNCERTAINTY_RUNS = 300
+UNCERTAINTY_SEED = 2030
+_CACHE_SIZE = 8
+_data_cache: OrderedDict = OrderedDict()
+_result_cache: OrderedDict = OrderedDict()
+
+
+def _remember(cache: OrderedDict, key, make):
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    value = cache[key] = make()
+    if len(cache) > _CACHE_SIZE:
+        cache.popitem(last=False)
+    return value
+
+
+def read_bytes(content: bytes) -> IndexData:
+    """Parse workbook bytes; raises DataError with every located problem."""
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        handle.write(content)
+        handle.flush()
+        return read_workbook(handle.name)
+
+
+def engine_settings(stored: dict) -> Settings:
+    return Settings(**{k: stored[k] for k in SETTING_KEYS if stored.get(k) is not None})
+
+
+def dataset_data(dataset: IndexDataset) -> IndexData:
+    return _remember(_data_cache, dataset.sha256, lambda: read_bytes(bytes(dataset.workbook)))
+
+
+def dataset_result(dataset: IndexDataset) -> Result:
+    key = (dataset.sha256, tuple(sorted(dataset.settings.items())))
+    return _remember(
+        _result_cache,
+        key,
+        lambda: compute(dataset_data(dataset), engine_settings(dataset.settings)),
+    )
+
+
+def _levels_shown(result: Result) -> list[str]:
+    """Aggregates shown as columns: the two levels below the index (sub-indices, pillars)."""
+    tree = result.tree
+    top_level = tree.levels[-1]
+    return [
+        a
+        for a, lv in zip(tree.aggregates, tree.levels, strict=True)
+        if top_level - 2 <= lv < top_level
+    ]
+
+
+def summarise(result: Result) -> dict:
+    """What the pages show, as JSON: units with scores and ranks, the hierarchy, treatment."""
+    out = to_json(result)
+    tree, meta, aggs = result.tree, result.data.indicators, result.data.aggregates
+    parent = tree.parent()
+    out["index"] = tree.top
+    out["columns"] = _levels_shown(result)
+    out["aggregates"] = [
+        {"code": a, "name": _name(aggs, a), "level": lv, "parent": parent.get(a)}
+        for a, lv in zip(tree.aggregates, tree.levels, strict=True)
+    ]
+    out["indicators"] = [
+        {"code": c, "name": _name(meta, c), "parent": parent.get(c)} for c in tree.indicators
+    ]
+    out["units"].sort(key=lambda u: (u["ranks"].get(tree.top) or math.inf, u["code"]))
+    return out
+
+
+def _name(frame: pd.DataFrame, code: str) -> str:
+    value = frame["Name"].get(code) if "Name" in frame.columns else None
+    return str(value) if isinstance(value, str) and value.strip() else code
+
+
+@transaction.atomic
+def store_dataset(
+    content: bytes,
+    filename: str,
+    *,
+    code,
+    year,
+    title,
+    chosen: dict,
+    province_unit,
+    user,
+    is_sample=False,
+) -> IndexDataset:
+    """Check and compute the workbook, then store it with its results; DataError stores nothing.
+
+    An existing dataset of the same code and year is replaced; its history keeps the old one.
+    """
+    data = read_bytes(content)
+    stored = {k: chosen.get(k) for k in SETTING_KEYS if chosen.get(k) not in (None, "")}
+    result = compute(data, engine_settings(stored))
+    values = {
+        "title": title,
+        "workbook": content,
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "filename": filename,
+        "settings": stored,
+        "results": summarise(result),
+        "province_unit": province_unit,
+        "uploaded_by": user,
+        "is_sample": is_sample,
+    }
+    dataset, _created = IndexDataset.objects.update_or_create(code=code, year=year, defaults=values)
+    return dataset
+
+
+def unit_uncertainty(dataset: IndexDataset, unit: str) -> dict | None:
+    """A unit's rank interval (nominal, median, q05, q95), computed once and then cached."""
+    cached = dataset.results.get("uncertainty")
+    if cached is None:
+        try:
+            summary = uncertainty(
+                dataset_data(dataset),
+                engine_settings(dataset.settings),
+                runs=UNCERTAINTY_RUNS,
+                seed=UNCERTAINTY_SEED,
+            ).summary
+        except ValueError:  # e.g. data a geometric mean cannot take; the page says so
+            cached = {}
+        else:
+            cached = {
+                code: {k: _whole(row[k]) for k in ("nominal", "median", "q05", "q95")}
+                for code, row in summary.iterrows()
+            }
+        dataset.results["uncertainty"] = cached
+        # A derived cache, not a user's change: written without a history record.
+        IndexDataset.objects.filter(pk=dataset.pk).update(results=dataset.results)
+    return cached.get(unit)
+
+
+def _whole(value) -> float | None:
+    return None if value is None or value != value else round(float(value), 1)
+
+
+def unit_entry(dataset: IndexDataset, unit: str) -> dict | None:
+    return next((u for u in dataset.results.get("units", []) if u["code"] == unit), None)
+
+
+def rank_path(dataset: IndexDataset, unit: str) -> list[tuple[int, int, float]]:
+    """(year, rank, score) of a unit in every dataset of the same index, oldest first."""
+    path = []
+    for other in (
+        IndexDataset.objects.filter(code=dataset.code).order_by("year").only("year", "results")
+    ):
+        entry = unit_entry(other, unit)
+        top = other.results.get("index")
+        if entry and entry["ranks"].get(top) is not None:
+            path.append((other.year, entry["ranks"][top], entry["scores"].get(top)))
+    return path

@@ -1,0 +1,65 @@
+"""Publish the province's index rank and score to the resolution as observations.
+
+The review workflow does not exist yet: publishing writes the observations directly (DOST
+only). Once review exists, this should submit them for review instead.
+"""
+
+from collections import Counter
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from stihub.core.upsert import Change, upsert
+from stihub.monitoring.models import Indicator, Observation
+
+from .datasets import unit_entry
+from .models import IndexDataset
+
+RANK_INDICATOR, SCORE_INDICATOR = "PII_RANK", "PII_SCORE"
+INDICATOR_NAMES = {
+    RANK_INDICATOR: "Xếp hạng Chỉ số đổi mới sáng tạo cấp địa phương (PII)",
+    SCORE_INDICATOR: "Điểm Chỉ số đổi mới sáng tạo cấp địa phương (PII)",
+}
+
+
+class PublishError(ValueError):
+    """The dataset cannot be published (no province unit, or the province has no rank)."""
+
+
+def source_of(dataset: IndexDataset) -> str:
+    return f"Chỉ số ĐMST cấp địa phương — bộ dữ liệu {dataset.title}"
+
+
+def _write(indicator, year, values: dict, user) -> Change:
+    """Upsert one headline observation; who published is recorded only with a real change."""
+    lookup = {"indicator": indicator, "year": year, "area": ""}
+    current = Observation.objects.filter(**lookup).first()
+    if current is not None and all(getattr(current, k) == v for k, v in values.items()):
+        return Change.UNCHANGED
+    return upsert(Observation, lookup, {**values, "reported_by": user})[1]
+
+
+@transaction.atomic
+def publish(dataset: IndexDataset, user) -> Counter:
+    """Write the province unit's rank and index score for the dataset year; returns the changes."""
+    unit = dataset.province_unit
+    if not unit:
+        raise PublishError(_("This dataset does not name our province's unit."))
+    entry = unit_entry(dataset, unit)
+    top = dataset.results.get("index")
+    if entry is None or entry["ranks"].get(top) is None:
+        raise PublishError(_("Unit %(unit)s has no index rank in this dataset.") % {"unit": unit})
+    count = len(dataset.results["units"])
+    common = {"source": source_of(dataset), "is_sample": dataset.is_sample}
+    figures = {
+        RANK_INDICATOR: (float(entry["ranks"][top]), f"{unit}: hạng trong {count} đơn vị"),
+        SCORE_INDICATOR: (round(float(entry["scores"][top]), 2), f"{unit}: điểm chỉ số"),
+    }
+    counts: Counter = Counter()
+    for code, (value, note) in figures.items():
+        indicator, _created = Indicator.objects.get_or_create(
+            code=code, defaults={"name": INDICATOR_NAMES[code]}
+        )
+        change = _write(indicator, dataset.year, {"value": value, "note": note, **common}, user)
+        counts[change.value] += 1
+    return counts
