@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from stihub.core.models import AdministrativeUnit, User
+from stihub.core.models import AdministrativeUnit, Agency, User
 from stihub.core.templatetags.stihub import num
 
 from .conftest import PASSWORD
@@ -22,6 +22,10 @@ def test_nghe_an_has_130_commune_level_units_from_the_package(db):
     assert units.count() == 130
     assert units.filter(division_type="xa").count() == 119
     assert units.filter(division_type="phuong").count() == 11
+    committees = Agency.objects.filter(kind="commune")
+    assert committees.count() == 130 and all(a.admin_unit.parent == province for a in committees)
+    assert committees.filter(name="Ủy ban nhân dân xã Anh Sơn").exists()
+    assert AdministrativeUnit.history.count() == 131  # the second load changed nothing
 
 
 def test_account_locks_after_five_failures(client, users):
@@ -99,3 +103,9 @@ def test_production_refuses_insecure_settings(env, message):
         text=True,
     )
     assert result.returncode != 0 and message in result.stderr
+
+
+@pytest.mark.parametrize("url", ["/admin/core/user/", "/admin/monitoring/target/"])
+def test_admin_is_for_administrators_only(client_for, url):
+    assert client_for("admin").get(url).status_code == 200
+    assert client_for("dost").get(url).status_code == 302  # not staff: sent to the admin sign-in

@@ -4,7 +4,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from vietnam_provinces import Province, ProvinceCode, Ward
 
-from stihub.core.models import AdministrativeUnit
+from stihub.core.choices import AgencyKind
+from stihub.core.models import AdministrativeUnit, Agency
+from stihub.core.upsert import upsert
 
 # The package's division types, mapped onto ours (defined once in choices.DivisionType).
 DIVISION_TYPES = {
@@ -17,11 +19,13 @@ DIVISION_TYPES = {
 
 
 def load_province(code: int) -> tuple[AdministrativeUnit, int]:
-    """Upsert a province and all its commune-level units from `vietnam-provinces`."""
+    """Upsert a province, its commune-level units from `vietnam-provinces`, and for each unit
+    its People's Committee (UBND xã/phường) as a reporting agency."""
     province = Province.from_code(ProvinceCode(code))
-    parent, _created = AdministrativeUnit.objects.update_or_create(
-        code=int(province.code),
-        defaults={
+    parent, _change = upsert(
+        AdministrativeUnit,
+        {"code": int(province.code)},
+        {
             "name": province.name,
             "division_type": DIVISION_TYPES[province.division_type.value],
             "codename": province.codename,
@@ -30,13 +34,23 @@ def load_province(code: int) -> tuple[AdministrativeUnit, int]:
     )
     count = 0
     for ward in Ward.iter_by_province(province.code):
-        AdministrativeUnit.objects.update_or_create(
-            code=int(ward.code),
-            defaults={
+        unit, _change = upsert(
+            AdministrativeUnit,
+            {"code": int(ward.code)},
+            {
                 "name": ward.name,
                 "division_type": DIVISION_TYPES[ward.division_type.value],
                 "codename": ward.codename,
                 "parent": parent,
+            },
+        )
+        upsert(
+            Agency,
+            {"code": f"UBND-{unit.code}"},
+            {
+                "name": f"Ủy ban nhân dân {unit.name[:1].lower()}{unit.name[1:]}",
+                "kind": AgencyKind.COMMUNE,
+                "admin_unit": unit,
             },
         )
         count += 1
