@@ -84,3 +84,18 @@ def test_unknown_resolution_and_target_are_404(client, nghe_an):
 
 def test_empty_platform_says_how_to_load(client, db):
     assert "load_resolution" in client.get("/").content.decode()
+
+
+def test_cumulative_target_charts_the_running_total(client, nghe_an):
+    indicator = Indicator.objects.get(code="IP_REGISTRATIONS")
+    for year, value in [(2023, 999), (2024, 300), (2025, 250)]:  # 2023 is before count_from
+        Observation.objects.create(indicator=indicator, year=year, value=value)
+    (progress,) = evaluate_targets(nghe_an.targets.filter(indicator=indicator))
+    assert progress.chart_points() == [(2024, 300.0), (2025, 550.0)]
+
+
+def test_chart_ticks_are_round_numbers():
+    from stihub.monitoring.charts import nice_ticks
+
+    assert nice_ticks(7.32, 3000) == [0, 1000, 2000, 3000]
+    assert nice_ticks(20, 37) == [20, 25, 30, 35, 40]

@@ -1,5 +1,7 @@
 """Charts drawn on the server as SVG: no JavaScript, no CDN, the same on screen and in print."""
 
+import math
+
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -8,6 +10,17 @@ from stihub.core.templatetags.stihub import num
 SERIES = "#0b5cad"
 TARGET = "#1a7f37"
 PROJECTION = "#8250df"
+
+
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round tick values (1, 2 or 5 × 10^k apart) covering [lo, hi]."""
+    if hi <= lo:
+        hi = lo + (abs(lo) or 1.0)
+    raw = (hi - lo) / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.floor(lo / step) * step
+    return [first + i * step for i in range(int(math.ceil((hi - first) / step)) + 1)]
 
 
 def _scale(lo: float, hi: float, a: float, b: float):
@@ -51,9 +64,8 @@ def target_chart(
     if not xs:
         return ""
     left, right, top, bottom = 64, width - 16, 16, height - 36
-    lo, hi = min(ys), max(ys)
-    pad = (hi - lo) * 0.08 or abs(hi) * 0.1 or 1.0
-    lo, hi = lo - pad, hi + pad
+    ticks = nice_ticks(min(ys), max(ys))
+    lo, hi = ticks[0], ticks[-1]
     x = (
         _scale(min(xs), max(xs), left, right)
         if min(xs) != max(xs)
@@ -67,8 +79,7 @@ def target_chart(
         f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#999"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#999"/>',
     ]
-    for i in range(5):
-        v = lo + (hi - lo) * i / 4
+    for v in ticks:
         parts.append(
             f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" class="tick">'
             f"{num(v)}</text>"

@@ -47,6 +47,16 @@ class TargetProgress:
     def status(self) -> Status:
         return Status(self.progress.status)
 
+    def chart_points(self) -> list[tuple[int, float]]:
+        """What the chart draws: the running total for a cumulative target, else the values."""
+        if self.target.kind != "cumulative":
+            return self.points
+        total, running = 0.0, []
+        for year, value in self.progress.observations:
+            total += value
+            running.append((year, total))
+        return running
+
     @property
     def is_sample(self) -> bool:
         return bool(self.sample_years)
@@ -60,9 +70,10 @@ class TargetProgress:
 
 
 def _localise(value):
-    if isinstance(value, bool) or not isinstance(value, float | int):
-        return gettext(value) if isinstance(value, str) else value
-    return num(value)
+    """Floats in the active language's format; ints (years, counts of years) as written."""
+    if isinstance(value, float):
+        return num(value)
+    return gettext(value) if isinstance(value, str) else value
 
 
 def headline_points(indicator_ids, as_of: int | None = None):

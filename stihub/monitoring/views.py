@@ -48,7 +48,8 @@ def dashboard(request, code):
     resolution = get_object_or_404(Resolution, code=code)
     progresses = evaluate_targets(_targets(resolution))
     rows = [
-        (p, charts.sparkline(p.points, invert=p.target.kind == TargetKind.RANK)) for p in progresses
+        (p, charts.sparkline(p.chart_points(), invert=p.target.kind == TargetKind.RANK))
+        for p in progresses
     ]
     task_groups = resolution.task_groups.select_related("lead_agency").prefetch_related(
         "partner_agencies"
@@ -78,7 +79,7 @@ def target_detail(request, code, target_code):
     target_point = (p.target_year, p.target_value) if p.target_value is not None else None
     projection = (p.target_year, p.projected) if p.projected is not None else None
     chart = charts.target_chart(
-        progress.points,
+        progress.chart_points(),
         target_point,
         projection,
         title=target.title,
