@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from stihub.engines import progress
+from stihub.engines import progress_cli
 from stihub.engines.observations import ObservationRow
 from stihub.engines.progress import compute_progress, evaluate
 from stihub.engines.resolution import TargetSpec, parse_resolution
@@ -459,7 +459,7 @@ def write_inputs(tmp_path):
 
 def test_main_json_output(tmp_path, capsys):
     res, obs = write_inputs(tmp_path)
-    assert progress.main([str(res), str(obs), "--as-of", "2025", "--json"]) == 0
+    assert progress_cli.main([str(res), str(obs), "--as-of", "2025", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"resolution", "as_of", "targets"}
     assert out["as_of"] == 2025
@@ -473,7 +473,7 @@ def test_main_json_output(tmp_path, capsys):
 def test_main_table_output(tmp_path):
     res, obs = write_inputs(tmp_path)
     out = io.StringIO()
-    assert progress.main([str(res), str(obs)], stdout=out) == 0
+    assert progress_cli.main([str(res), str(obs)], stdout=out) == 0
     text = out.getvalue()
     assert "TEST-2030" in text and "achieved" in text  # 2027 = 99 ≥ 40 without --as-of
 
@@ -484,7 +484,7 @@ def test_main_reports_every_problem_and_exits_2(tmp_path):
     obs = tmp_path / "bad.csv"
     obs.write_text("indicator,year,value\nA,20x5,1\nB,2020,abc\n", encoding="utf-8")
     err = io.StringIO()
-    assert progress.main([str(res), str(obs)], stdout=io.StringIO(), stderr=err) == 2
+    assert progress_cli.main([str(res), str(obs)], stdout=io.StringIO(), stderr=err) == 2
     lines = err.getvalue().splitlines()
     assert any("foo" in line for line in lines)
     assert any("row 2" in line and "year" in line for line in lines)
@@ -492,7 +492,7 @@ def test_main_reports_every_problem_and_exits_2(tmp_path):
 
 
 def test_stihub_progress_command_delegates_to_the_engine(tmp_path):
-    # `stihub progress` is a thin Django command over progress.main; it touches no database.
+    # `stihub progress` is a thin Django command over progress_cli.main; it touches no database.
     from django.core.management import call_command
 
     res, obs = write_inputs(tmp_path)

@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy as _
 
-from stihub.engines import progress
+from stihub.engines import progress_cli
 
 
 class Command(BaseCommand):
@@ -34,6 +34,6 @@ class Command(BaseCommand):
             argv += ["--as-of", str(options["as_of"])]
         if options["json"]:
             argv.append("--json")
-        status = progress.main(argv, stdout=self.stdout, stderr=self.stderr)
+        status = progress_cli.main(argv, stdout=self.stdout, stderr=self.stderr)
         if status:
             sys.exit(status)
