@@ -212,3 +212,24 @@ def test_publish_writes_rank_and_score_once(client_for, nghe_an, tmp_path):
     before = Observation.objects.count(), Observation.history.count()
     client.post(url)
     assert (Observation.objects.count(), Observation.history.count()) == before
+
+
+def test_upload_of_a_stored_year_needs_replace_and_keeps_history(client_for, tmp_path):
+    store(tmp_path)
+    client = client_for("dost")
+    response = post_upload(client, tmp_path, title="PII 2024 corrected")
+    assert response.status_code == 200 and "is stored already" in response.content.decode()
+    assert IndexDataset.objects.get().title == "PII 2024 (test)"
+    response = post_upload(client, tmp_path, title="PII 2024 corrected", replace="on")
+    assert response.status_code == 302
+    dataset = IndexDataset.objects.get()
+    assert dataset.title == "PII 2024 corrected"
+    assert dataset.history.count() == 2
+
+
+def test_ranking_page_query_count_does_not_grow_with_units(
+    client, db, tmp_path, django_assert_max_num_queries
+):
+    store(tmp_path)
+    with django_assert_max_num_queries(3):  # session-less: the dataset, nothing per unit
+        client.get(reverse("innovation:ranking", args=["PII", 2024]))

@@ -63,14 +63,18 @@ def dataset_result(dataset: IndexDataset) -> Result:
 
 
 def _levels_shown(result: Result) -> list[str]:
-    """Aggregates shown as columns: the two levels below the index (sub-indices, pillars)."""
+    """Aggregates shown as columns: the two levels below the index (sub-indices, pillars),
+    each sub-index followed by its pillars."""
     tree = result.tree
     top_level = tree.levels[-1]
-    return [
-        a
-        for a, lv in zip(tree.aggregates, tree.levels, strict=True)
-        if top_level - 2 <= lv < top_level
-    ]
+    level = dict(zip(tree.aggregates, tree.levels, strict=True))
+    parent = tree.parent()
+    out = []
+    for code in tree.aggregates:
+        if level[code] == top_level - 1:
+            out.append(code)
+            out += [a for a in tree.aggregates if parent.get(a) == code and level[a] >= 2]
+    return out
 
 
 def summarise(result: Result) -> dict:

@@ -40,10 +40,9 @@ def anyone(user) -> bool:
     return True
 
 
-def _dataset(code, year, *, workbook=False):
-    queryset = IndexDataset.objects.all()
-    if not workbook:
-        queryset = queryset.only(*DATASET_FIELDS, "sha256")
+def _dataset(code, year):
+    """The dataset without its workbook: that is fetched only when the process has not parsed it."""
+    queryset = IndexDataset.objects.only(*DATASET_FIELDS, "sha256", "filename")
     return get_object_or_404(queryset, code=code, year=year)
 
 
@@ -60,10 +59,9 @@ def _aggregate_names(dataset):
 
 @require(anyone)
 def datasets(request):
-    items = IndexDataset.objects.only(*DATASET_FIELDS).select_related(None)
-    return render(
-        request, "innovation/datasets.html", {"items": items, "can_edit": is_dost(request.user)}
-    )
+    items = IndexDataset.objects.only(*DATASET_FIELDS)
+    context = {"items": items, "can_edit": is_dost(request.user)}
+    return render(request, "innovation/datasets.html", context)
 
 
 @require(is_dost)
@@ -134,7 +132,7 @@ def _bars(dataset, entry):
 
 @require(anyone)
 def profile(request, code, year, unit):
-    dataset = _dataset(code, year, workbook=True)
+    dataset = _dataset(code, year)
     entry = _unit(dataset, unit)
     leader, rows = _bars(dataset, entry)
     best, worst = strengths_weaknesses(dataset_result(dataset), unit, n=5)
@@ -190,7 +188,7 @@ def _forms(dataset, unit, request=None, which=None):
 @require(anyone)
 def planner(request, code, year, unit):
     """What-if: the smallest improvements that reach a goal rank (POST computes, stores nothing)."""
-    dataset = _dataset(code, year, workbook=True)
+    dataset = _dataset(code, year)
     entry = _unit(dataset, unit)
     which = "plan" if request.method == "POST" else None
     plan_form, edit_form = _forms(dataset, unit, request, which)
@@ -215,7 +213,7 @@ def planner(request, code, year, unit):
 @require_POST
 def edit(request, code, year, unit):
     """Recompute the index with the unit's raw values changed by hand; htmx gets a fragment."""
-    dataset = _dataset(code, year, workbook=True)
+    dataset = _dataset(code, year)
     entry = _unit(dataset, unit)
     plan_form, edit_form = _forms(dataset, unit, request, "edit")
     context = _planner_context(dataset, entry, plan_form, edit_form)
