@@ -195,17 +195,21 @@ def planner(request, code, year, unit):
     context = _planner_context(dataset, entry, plan_form, edit_form)
     if which and plan_form.is_valid():
         f = plan_form.cleaned_data
-        result = plan(
-            dataset_data(dataset),
-            unit,
-            f["goal_rank"],
-            engine_settings(dataset.settings),
-            allowed=f["allowed"] or None,
-            max_fraction=f["max_fraction"],
-        )
-        names = {i["code"]: i["name"] for i in dataset.results["indicators"]}
-        context["plan"] = result
-        context["changes"] = [(c, names.get(c.indicator, c.indicator)) for c in result.changes]
+        try:
+            result = plan(
+                dataset_data(dataset),
+                unit,
+                f["goal_rank"],
+                engine_settings(dataset.settings),
+                allowed=f["allowed"] or None,
+                max_fraction=f["max_fraction"],
+            )
+        except ValueError:  # the engine refuses settings it cannot plan with
+            plan_form.add_error(None, _("No plan can be computed for this dataset."))
+        else:
+            names = {i["code"]: i["name"] for i in dataset.results["indicators"]}
+            context["plan"] = result
+            context["changes"] = [(c, names.get(c.indicator, c.indicator)) for c in result.changes]
     return render(request, "innovation/planner.html", context)
 
 
