@@ -1,6 +1,7 @@
 """Innovation-index pages: upload (all or nothing), ranking, profile, planner, publishing."""
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -233,3 +234,22 @@ def test_ranking_page_query_count_does_not_grow_with_units(
     store(tmp_path)
     with django_assert_max_num_queries(3):  # session-less: the dataset, nothing per unit
         client.get(reverse("innovation:ranking", args=["PII", 2024]))
+
+
+ASEM = Path(__file__).resolve().parents[2] / "shared/fixtures/composite-index/ASEM_results.xlsx"
+
+
+@pytest.mark.skipif(not ASEM.exists(), reason="ASEM fixture not available")
+def test_asem_workbook_upload_ranks_like_the_engine_and_profiles_its_pillars(client_for):
+    upload = SimpleUploadedFile("ASEM_results.xlsx", ASEM.read_bytes())
+    client = client_for("dost")
+    fields = {"code": "ASEM", "year": 2018, "title": "ASEM 2018", "group": "Group_GDP"}
+    response = client.post(reverse("innovation:upload"), {"file": upload, "winmax": 5, **fields})
+    assert response.status_code == 302
+    dataset = IndexDataset.objects.get(code="ASEM")
+    assert dataset.settings == {"group": "Group_GDP", "winmax": 5}
+    result = compute(dataset_data(dataset), engine_settings(dataset.settings))
+    leader = result.ranks["Index"].idxmin()
+    assert dataset.results["units"][0]["code"] == leader
+    page = client.get(reverse("innovation:profile", args=["ASEM", 2018, "VNM"]))
+    assert page.content.decode().count('class="bar"') == 11  # index, 2 sub-indices, 8 pillars

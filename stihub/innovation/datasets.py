@@ -154,8 +154,11 @@ def unit_uncertainty(dataset: IndexDataset, unit: str) -> dict | None:
                 for code, row in summary.iterrows()
             }
         dataset.results["uncertainty"] = cached
-        # A derived cache, not a user's change: written without a history record.
-        IndexDataset.objects.filter(pk=dataset.pk).update(results=dataset.results)
+        # A derived cache, not a user's change: written without a history record, and only if
+        # the dataset was not replaced meanwhile (update() leaves updated_at as it was).
+        IndexDataset.objects.filter(pk=dataset.pk, updated_at=dataset.updated_at).update(
+            results=dataset.results
+        )
     return cached.get(unit)
 
 

@@ -32,7 +32,16 @@ from .forms import EditForm, PlanForm, UploadForm
 from .models import IndexDataset
 from .publishing import PublishError, publish
 
-DATASET_FIELDS = ("code", "year", "title", "results", "province_unit", "is_sample", "settings")
+DATASET_FIELDS = (
+    "code",
+    "year",
+    "title",
+    "results",
+    "province_unit",
+    "is_sample",
+    "settings",
+    "updated_at",
+)
 
 
 def anyone(user) -> bool:
