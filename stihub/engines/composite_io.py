@@ -95,15 +95,15 @@ def _text(value) -> str | None:
     return str(value).strip()
 
 
-def _open(path: Path) -> dict[str, _Sheet]:
+def _open(source) -> dict[str, _Sheet]:
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
         raise DataError(
             [
                 Problem(
                     gettext_noop("cannot open %(path)s as an Excel workbook: %(error)s"),
-                    {"path": str(path), "error": str(exc)},
+                    {"path": str(getattr(source, "name", source)), "error": str(exc)},
                 )
             ]
         ) from exc
@@ -116,9 +116,10 @@ def _open(path: Path) -> dict[str, _Sheet]:
     return sheets
 
 
-def read_workbook(path: str | Path) -> IndexData:
-    """Read and check a COINr-layout workbook; raise DataError listing every problem."""
-    sheets = _open(Path(path))
+def read_workbook(source: str | Path | IO[bytes]) -> IndexData:
+    """Read and check a COINr-layout workbook (a path or a binary file object); raise DataError
+    listing every problem."""
+    sheets = _open(source)
     problems: list[Problem] = []
 
     def report(template: str, params: dict, sheet: str, row=None, column=None):
@@ -429,6 +430,35 @@ def write_workbook(result: Result, path: str | Path) -> None:
             _with_ids(result, frame).to_excel(xl, sheet_name=f"Data{stage}", index=False)
         _with_ids(result, result.ranks).to_excel(xl, sheet_name="Ranks", index=False)
         treatment.to_excel(xl, sheet_name="Treatment", index=False)
+
+
+def write_input_workbook(data: IndexData, path: str | Path) -> None:
+    """The input sheets `read_workbook` reads, from an IndexData (its exact inverse)."""
+    ind = data.indicators
+    meta = pd.DataFrame(
+        {
+            "IndCode": ind.index,
+            "IndName": ind["Name"].to_list(),
+            "Direction": ind["Direction"].to_list(),
+            "IndWeight": ind["Weight"].to_list(),
+            "Denominator": ind["Denominator"].to_list(),
+            **{c: ind[c].to_list() for c in ind.columns if c.startswith("Agg")},
+        }
+    )
+    aggs = data.aggregates
+    agg_meta = pd.DataFrame(
+        {
+            "AgLevel": aggs["Level"].to_list(),
+            "Code": aggs.index,
+            "Name": aggs["Name"].to_list(),
+            "Weight": aggs["Weight"].to_list(),
+        }
+    )
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        data.units.join(data.values).reset_index().to_excel(xl, sheet_name=DATA, index=False)
+        meta.to_excel(xl, sheet_name=IND_META, index=False)
+        agg_meta.to_excel(xl, sheet_name=AGG_META, index=False)
+        data.denominators.reset_index().to_excel(xl, sheet_name=DENOMS, index=False)
 
 
 def ranking_table(result: Result) -> str:

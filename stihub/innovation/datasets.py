@@ -1,13 +1,12 @@
 """Index datasets: read a stored workbook, compute it with the engine, cache what pages show.
 
-The engine works on files; a stored workbook is written to a temporary file to be read. Parsed
-data and computed results are kept per process, keyed by the workbook checksum and settings,
+Parsed data and computed results are kept per process, keyed by the workbook checksum and settings,
 so a page view after the first one does not re-read or recompute.
 """
 
 import hashlib
+import io
 import math
-import tempfile
 from collections import OrderedDict
 
 import pandas as pd
@@ -39,10 +38,7 @@ def _remember(cache: OrderedDict, key, make):
 
 def read_bytes(content: bytes) -> IndexData:
     """Parse workbook bytes; raises DataError with every located problem."""
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-        handle.write(content)
-        handle.flush()
-        return read_workbook(handle.name)
+    return read_workbook(io.BytesIO(content))
 
 
 def engine_settings(stored: dict) -> Settings:

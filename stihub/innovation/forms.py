@@ -32,6 +32,7 @@ class UploadForm(forms.Form):
         label=_("Most winsorisation steps"),
         min_value=0,
         required=False,
+        # xgettext:no-python-format
         help_text=_("Empty: 10% of the number of units, rounded up."),
     )
     is_sample = forms.BooleanField(label=_("Sample data (not official)"), required=False)
@@ -76,6 +77,7 @@ class PlanForm(forms.Form):
         label=_("Largest change of a raw value, as a fraction"),
         required=False,
         min_value=0.0,
+        # xgettext:no-python-format
         help_text=_("For example 0.5 allows at most +50% on each indicator; empty: no limit."),
     )
 

@@ -512,3 +512,15 @@ def test_planner_refuses_what_it_cannot_plan():
         plan(data, "U01", 1, Settings(normalise="zscore"))
     with pytest.raises(KeyError):
         apply_changes(data, {"U01": {"no_such_indicator": 1.0}})
+
+
+def test_input_workbook_round_trip(tmp_path):
+    from stihub.engines.composite_bench import synthetic_pii
+    from stihub.engines.composite_io import read_workbook, write_input_workbook
+
+    data = synthetic_pii(12, seed=4)
+    write_input_workbook(data, tmp_path / "in.xlsx")
+    back = read_workbook(tmp_path / "in.xlsx")
+    a, b = compute(data), compute(back)
+    np.testing.assert_allclose(a.scores.to_numpy(), b.scores.to_numpy(), atol=1e-9)
+    assert (a.ranks.to_numpy() == b.ranks.to_numpy()).all()

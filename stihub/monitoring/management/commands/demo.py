@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from stihub.core.choices import Role
 from stihub.core.management.commands.load_admin_units import load_province
 from stihub.core.models import Agency, User
+from stihub.innovation.demo import build_sample_index
 from stihub.monitoring.demo import build_demo
 
 DEMO_PASSWORD = "demo-stihub-2030"
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             raise CommandError(_("--scale must be at least 1."))
         load_province(40)
         result = build_demo(scale=scale, seed=seed)
+        build_sample_index(seed=seed)
         for username, role, agency, name in DEMO_USERS:
             user, _created = User.objects.get_or_create(username=username)
             user.role, user.first_name = role, name
