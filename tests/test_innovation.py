@@ -253,3 +253,15 @@ def test_asem_workbook_upload_ranks_like_the_engine_and_profiles_its_pillars(cli
     assert dataset.results["units"][0]["code"] == leader
     page = client.get(reverse("innovation:profile", args=["ASEM", 2018, "VNM"]))
     assert page.content.decode().count('class="bar"') == 11  # index, 2 sub-indices, 8 pillars
+
+
+def test_ranking_page_reports_coherence(client, db):
+    from stihub.engines.composite_analysis import cronbach_alpha
+    from stihub.innovation.datasets import dataset_result
+    from stihub.innovation.demo import build_sample_index
+
+    dataset = build_sample_index()
+    page = client.get(f"/innovation/{dataset.code}/{dataset.year}/").content.decode()
+    alpha = cronbach_alpha(dataset_result(dataset))["Institutions"]
+    row = page.split("Thể chế</td>")[-1].split("</tr>")[0]
+    assert f"<td class=\"num\">{alpha:.2f}</td>" in row  # English page (autouse fixture)

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stihub.core.permissions import is_dost, require
-from stihub.engines.composite_analysis import strengths_weaknesses
+from stihub.engines.composite_analysis import (
+    correlations,
+    cronbach_alpha,
+    members,
+    strengths_weaknesses,
+)
 from stihub.engines.composite_whatif import apply_changes, plan
 from stihub.engines.problems import DataError
 from stihub.monitoring.charts import target_chart
@@ -106,6 +111,17 @@ def upload(request):
     return render(request, "innovation/upload.html", {"form": form, "problems": problems})
 
 
+def _coherence(dataset, names):
+    """Per aggregate: members, Cronbach's alpha, and the weakest member-to-aggregate correlation."""
+    result = dataset_result(dataset)
+    alpha = cronbach_alpha(result)
+    weakest = correlations(result).groupby("parent")["r"].min()
+    return [
+        (names.get(code, code), len(members(result, code)), alpha.get(code), weakest.get(code))
+        for code in result.tree.aggregates
+    ]
+
+
 @require(anyone)
 def ranking(request, code, year):
     dataset = _dataset(code, year)
@@ -121,6 +137,7 @@ def ranking(request, code, year):
             "columns": [(c, names[c]) for c in results["columns"]],
             "treated": {k: v for k, v in results["treatment"].items() if v != "none"},
             "can_publish": is_dost(request.user) and bool(dataset.province_unit),
+            "coherence": _coherence(dataset, names),
         },
     )
 

@@ -1,5 +1,7 @@
 """Number and status formatting, defined once for screens, downloads and documents."""
 
+import math
+
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext
@@ -10,7 +12,7 @@ register = template.Library()
 @register.filter
 def num(value, places=None):
     """A number in the active language's format (vi: 1.234,5), at most 2 decimals by default."""
-    if value is None or value == "":
+    if value is None or value == "" or math.isnan(float(value)):
         return "–"
     value = float(value)
     if places is None:
