@@ -264,4 +264,4 @@ def test_ranking_page_reports_coherence(client, db):
     page = client.get(f"/innovation/{dataset.code}/{dataset.year}/").content.decode()
     alpha = cronbach_alpha(dataset_result(dataset))["Institutions"]
     row = page.split("Thể chế</td>")[-1].split("</tr>")[0]
-    assert f"<td class=\"num\">{alpha:.2f}</td>" in row  # English page (autouse fixture)
+    assert f'<td class="num">{alpha:.2f}</td>' in row  # English page (autouse fixture)
