@@ -93,7 +93,7 @@ if "DATABASE_URL" not in os.environ:
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'stihub.sqlite3'}"),
-        conn_max_age=env_int("STIHUB_DB_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("STIHUB_DB_CONN_MAX_AGE", 0),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
