@@ -99,3 +99,19 @@ def test_chart_ticks_are_round_numbers():
 
     assert nice_ticks(7.32, 3000) == [0, 1000, 2000, 3000]
     assert nice_ticks(20, 37) == [20, 25, 30, 35, 40]
+
+
+def test_dashboard_as_of_a_past_year_ignores_later_data(client, rd_series, nghe_an):
+    target = nghe_an.targets.get(indicator=rd_series)
+    page = client.get(f"/monitoring/r/{nghe_an.code}/?as_of=2023").content.decode()
+    row = page.split(f'data-target="{target.code}"')[1].split("</tr>")[0]
+    assert "6 người/vạn dân" in row and "2023" in row and "9 " not in row
+    assert "?as_of=2023" in row
+    detail = client.get(f"/monitoring/r/{nghe_an.code}/t/{target.code}/?as_of=2023").content
+    assert b"2025" not in detail.split(b'class="card explanation"')[1].split(b"</div>")[0]
+
+
+def test_dashboard_rejects_a_bad_year_and_shows_the_latest(client, rd_series, nghe_an):
+    page = client.get(f"/monitoring/r/{nghe_an.code}/?as_of=20x3").content.decode()
+    assert 'class="errors"' in page
+    assert "9 người/vạn dân" in page

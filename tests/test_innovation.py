@@ -265,3 +265,17 @@ def test_ranking_page_reports_coherence(client, db):
     alpha = cronbach_alpha(dataset_result(dataset))["Institutions"]
     row = page.split("Thể chế</td>")[-1].split("</tr>")[0]
     assert f'<td class="num">{alpha:.2f}</td>' in row  # English page (autouse fixture)
+
+
+def test_ranking_page_lists_the_outlier_treatment(client, db):
+    from stihub.innovation.datasets import dataset_result
+    from stihub.innovation.demo import build_sample_index
+
+    dataset = build_sample_index()
+    info = dataset_result(dataset).treat_info
+    treated = info[info["method"] != "none"]
+    assert len(treated)  # the sample data has skewed indicators
+    page = client.get(f"/innovation/{dataset.code}/{dataset.year}/").content.decode()
+    code, row = next(iter(treated.iterrows()))
+    assert f"<strong>{code}</strong>: winsorised in {row['steps']} steps" in page
+    assert page.count("<li><strong>") == len(treated)

@@ -111,6 +111,16 @@ def upload(request):
     return render(request, "innovation/upload.html", {"form": form, "problems": problems})
 
 
+def _treated(dataset):
+    """[(indicator, method, steps, high values replaced, low values replaced)] where treated."""
+    info = dataset_result(dataset).treat_info
+    return [
+        (code, row["method"], int(row["steps"]), int(row["high"]), int(row["low"]))
+        for code, row in info.iterrows()
+        if row["method"] != "none"
+    ]
+
+
 def _coherence(dataset, names):
     """Per aggregate: members, Cronbach's alpha, and the weakest member-to-aggregate correlation."""
     result = dataset_result(dataset)
@@ -135,7 +145,7 @@ def ranking(request, code, year):
             "units": results["units"],
             "index": results["index"],
             "columns": [(c, names[c]) for c in results["columns"]],
-            "treated": {k: v for k, v in results["treatment"].items() if v != "none"},
+            "treated": _treated(dataset),
             "can_publish": is_dost(request.user) and bool(dataset.province_unit),
             "coherence": _coherence(dataset, names),
         },

@@ -22,3 +22,9 @@ class ObservationImportForm(forms.Form):
         if upload.size > settings.STIHUB_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than the allowed size."))
         return upload
+
+
+class AsOfForm(forms.Form):
+    """Progress as it stood at the end of a past year: later observations are left out."""
+
+    as_of = forms.IntegerField(label=_("Status as of year"), min_value=1900, max_value=2100)

@@ -11,7 +11,7 @@ from stihub.engines.problems import DataError
 from . import charts
 from .choices import Status, TargetKind
 from .downloads import download
-from .forms import ObservationImportForm
+from .forms import AsOfForm, ObservationImportForm
 from .importing import import_observations
 from .models import Observation, Resolution, Target
 from .progress import evaluate_targets
@@ -24,6 +24,11 @@ def _targets(resolution):
 def _status_counts(progresses):
     counts = Counter(p.status for p in progresses)
     return [(status, counts[status]) for status in Status if counts[status]]
+
+
+def _as_of(request) -> tuple[AsOfForm, int | None]:
+    form = AsOfForm(request.GET if "as_of" in request.GET else None)
+    return form, form.cleaned_data["as_of"] if form.is_valid() else None
 
 
 def resolutions(request):
@@ -46,7 +51,8 @@ def default(request):
 def dashboard(request, code):
     """The resolution at a glance: every target's latest value, target, status and trend."""
     resolution = get_object_or_404(Resolution, code=code)
-    progresses = evaluate_targets(_targets(resolution))
+    as_of_form, as_of = _as_of(request)
+    progresses = evaluate_targets(_targets(resolution), as_of)
     rows = [
         (p, charts.sparkline(p.chart_points(), invert=p.target.kind == TargetKind.RANK))
         for p in progresses
@@ -59,6 +65,8 @@ def dashboard(request, code):
         "monitoring/dashboard.html",
         {
             "resolution": resolution,
+            "as_of_form": as_of_form,
+            "as_of": as_of,
             "rows": rows,
             "summary": _status_counts(progresses),
             "has_sample": any(p.is_sample for p in progresses),
@@ -74,7 +82,8 @@ def target_detail(request, code, target_code):
         resolution__code=code,
         code=target_code,
     )
-    (progress,) = evaluate_targets([target])
+    _form, as_of = _as_of(request)
+    (progress,) = evaluate_targets([target], as_of)
     p = progress.progress
     target_point = (p.target_year, p.target_value) if p.target_value is not None else None
     projection = (p.target_year, p.projected) if p.projected is not None else None
@@ -93,6 +102,7 @@ def target_detail(request, code, target_code):
             "target": target,
             "resolution": target.resolution,
             "p": progress,
+            "as_of": as_of,
             "chart": chart,
             "headline": [o for o in observations if not o.area],
             "breakdown_count": sum(1 for o in observations if o.area),
