@@ -72,3 +72,20 @@ def test_bad_upload_lists_every_bad_line(page, live_server, loaded, users, tmp_p
     items.first.wait_for()
     assert items.count() == 2
     assert Observation.objects.filter(year=2025).count() == 0
+
+
+def test_planner_finds_a_plan_and_hand_edit_updates_in_place(page, live_server, transactional_db):
+    from stihub.innovation.demo import PROVINCE, build_sample_index
+
+    dataset = build_sample_index()
+    url = f"{live_server.url}/innovation/{dataset.code}/{dataset.year}/u/{PROVINCE}/plan/"
+    page.goto(url)
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_selector(".plan")
+    assert page.locator("table.plan tbody tr").count() >= 1
+    first = page.locator("table.edit input").first
+    first.fill("100000")
+    page.locator("form[hx-post] button[type=submit]").first.click()
+    page.wait_for_selector("#edit-result .edited")
+    assert page.locator("#edit-result .edited tbody tr").count() >= 2  # the index and more
+    assert page.url == url  # htmx swapped the result in; a plain POST would open …/edit/
