@@ -6,6 +6,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 
+def anyone(user) -> bool:
+    """Public reads: everyone, signed in or not (an explicit choice, not a missing check)."""
+    return True
+
+
 def is_dost(user) -> bool:
     """DOST officers and administrators run the platform."""
     return bool(user.is_authenticated and user.is_dost)
@@ -28,6 +33,7 @@ def require(rule):
                 return redirect_to_login(request.get_full_path())
             raise PermissionDenied
 
+        wrapped.permission_rule = rule
         return wrapped
 
     return decorator

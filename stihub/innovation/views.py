@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stihub.core.permissions import is_dost, require
+from stihub.core.permissions import anyone, is_dost, require
 from stihub.engines.composite_analysis import (
     correlations,
     cronbach_alpha,
@@ -47,11 +47,6 @@ DATASET_FIELDS = (
     "settings",
     "updated_at",
 )
-
-
-def anyone(user) -> bool:
-    """Public reads: everyone, signed in or not (an explicit choice, not a missing check)."""
-    return True
 
 
 def _dataset(code, year):

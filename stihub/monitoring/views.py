@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from stihub.core.permissions import can_view_history, is_dost, require
+from stihub.core.permissions import anyone, can_view_history, is_dost, require
 from stihub.engines.problems import DataError
 
 from . import charts
@@ -31,6 +31,7 @@ def _as_of(request) -> tuple[AsOfForm, int | None]:
     return form, form.cleaned_data["as_of"] if form.is_valid() else None
 
 
+@require(anyone)
 def resolutions(request):
     items = []
     for resolution in Resolution.objects.all():
@@ -39,6 +40,7 @@ def resolutions(request):
     return render(request, "monitoring/resolutions.html", {"items": items})
 
 
+@require(anyone)
 def default(request):
     code = settings.STIHUB_DEFAULT_RESOLUTION
     resolution = Resolution.objects.filter(code=code).first() if code else None
@@ -48,6 +50,7 @@ def default(request):
     return dashboard(request, resolution.code)
 
 
+@require(anyone)
 def dashboard(request, code):
     """The resolution at a glance: every target's latest value, target, status and trend."""
     resolution = get_object_or_404(Resolution, code=code)
@@ -76,6 +79,7 @@ def dashboard(request, code):
     )
 
 
+@require(anyone)
 def target_detail(request, code, target_code):
     target = get_object_or_404(
         Target.objects.select_related("indicator", "agency", "resolution"),
@@ -111,6 +115,7 @@ def target_detail(request, code, target_code):
     )
 
 
+@require(anyone)
 def target_data(request, code, target_code, fmt):
     target = get_object_or_404(Target, resolution__code=code, code=target_code)
     return download(
@@ -118,6 +123,7 @@ def target_data(request, code, target_code, fmt):
     )
 
 
+@require(anyone)
 def resolution_data(request, code, fmt):
     resolution = get_object_or_404(Resolution, code=code)
     indicators = resolution.targets.values("indicator_id")
