@@ -1,5 +1,6 @@
 """Innovation-index pages: upload (all or nothing), ranking, profile, planner, publishing."""
 
+import io
 import re
 from pathlib import Path
 
@@ -279,3 +280,20 @@ def test_ranking_page_lists_the_outlier_treatment(client, db):
     code, row = next(iter(treated.iterrows()))
     assert f"<strong>{code}</strong>: winsorised in {row['steps']} steps" in page
     assert page.count("<li><strong>") == len(treated)
+
+
+def test_results_workbook_has_every_stage(client, db):
+    from openpyxl import load_workbook
+
+    from stihub.innovation.demo import PROVINCE, build_sample_index
+
+    dataset = build_sample_index()
+    response = client.get(f"/innovation/{dataset.code}/{dataset.year}/results.xlsx")
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    stages = ["DataDenominated", "DataImputed", "DataTreated", "DataNormalised", "DataAggregated"]
+    assert set(stages + ["Ranks", "Treatment"]) <= set(book.sheetnames)
+    ranks = list(book["Ranks"].values)
+    column = ranks[0].index("PII")
+    ours = next(row for row in ranks if PROVINCE in row)
+    entry = next(u for u in dataset.results["units"] if u["code"] == PROVINCE)
+    assert ours[column] == entry["ranks"]["PII"]

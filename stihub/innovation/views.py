@@ -4,10 +4,11 @@ Reading and computing are public (nothing is stored by the planner or the hand e
 and publishing are for DOST staff.
 """
 
+import io
 import statistics
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,9 +20,11 @@ from stihub.engines.composite_analysis import (
     members,
     strengths_weaknesses,
 )
+from stihub.engines.composite_io import write_workbook
 from stihub.engines.composite_whatif import apply_changes, plan
 from stihub.engines.problems import DataError
 from stihub.monitoring.charts import target_chart
+from stihub.monitoring.downloads import CONTENT_TYPES
 
 from . import charts
 from .datasets import (
@@ -159,6 +162,17 @@ def _bars(dataset, entry):
         median = statistics.median(values) if values else None
         rows.append((names[code], entry["scores"].get(code), leader["scores"].get(code), median))
     return leader, rows
+
+
+@require(anyone)
+def results_xlsx(request, code, year):
+    """Every stage of the computation (as COINr names the sheets), ranks and treatment."""
+    dataset = _dataset(code, year)
+    buffer = io.BytesIO()
+    write_workbook(dataset_result(dataset), buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{code}-{year}-results.xlsx"'
+    return response
 
 
 @require(anyone)
