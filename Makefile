@@ -27,6 +27,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/stihub check
 	$(BIN)/stihub makemigrations --check --dry-run
+	$(BIN)/stihub spectacular --validate --fail-on-warn --file /dev/null
 
 bench: install
 	$(BIN)/python -m stihub.bench
