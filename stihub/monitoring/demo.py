@@ -40,19 +40,19 @@ def _series(target: Target, rng: random.Random) -> dict[int, float]:
     if target.kind == "rank":
         first = target.baseline_value or (target.target_value or 10) + rng.randint(5, 20)
         goal = target.target_value or 1
+    elif target.kind == "multiple_of_baseline":  # counts: the baseline is whatever 2020 had
+        first = rng.uniform(20, 120)
+        goal = first * (target.factor or 2)
     else:
         goal = target.target_value if target.target_value is not None else rng.uniform(50, 200)
         first = target.baseline_value or goal * rng.uniform(0.35, 0.8)
-        if target.kind == "multiple_of_baseline":
-            first, goal = rng.uniform(20, 120), None
-            goal = first * (target.factor or 2)
     series = {}
     for y in years:
         value = first + (goal - first) * pace * (y - years[0]) / span
         value *= rng.uniform(0.97, 1.03)
         if target.scale:
             value = min(max(round(value), 1), len(target.scale))
-        elif target.kind == "rank" or target.kind == "multiple_of_baseline":
+        elif target.kind in ("rank", "multiple_of_baseline"):
             value = max(round(value), 1)
         series[y] = round(value, 2)
     return series
