@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from stihub.core.models import AdministrativeUnit, Agency, User
-from stihub.core.templatetags.stihub import num
+from stihub.core.formatting import num
 
 from .conftest import PASSWORD
 

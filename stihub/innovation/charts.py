@@ -4,7 +4,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from stihub.core.templatetags.stihub import num
+from stihub.core.formatting import num
 from stihub.monitoring.charts import SERIES, TARGET
 
 MEDIAN = "#6e7781"

@@ -5,7 +5,7 @@ import math
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from stihub.core.templatetags.stihub import num
+from stihub.core.formatting import num
 
 SERIES = "#0b5cad"
 TARGET = "#1a7f37"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
-from stihub.core.templatetags.stihub import num
+from stihub.core.formatting import num
 from stihub.engines.progress import Progress, compute_progress
 from stihub.engines.resolution import TargetSpec
 
