@@ -39,7 +39,7 @@ if not DEBUG:
         raise ImproperlyConfigured("STIHUB_ALLOWED_HOSTS must name the site's hosts, not '*'")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "stihub.core.apps.StihubAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "stihub.core",
     "stihub.monitoring",
     "stihub.innovation",
+    "rules.apps.AutodiscoverRulesConfig",  # imports each app's rules.py
 ]
 
 MIDDLEWARE = [
@@ -123,7 +124,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["stihub.core.auth.LockoutModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",  # every permission is a rule (core/rules.py)
+    "stihub.core.auth.LockoutModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -150,9 +154,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = STIHUB_MAX_UPLOAD_BYTES
 STIHUB_DEFAULT_RESOLUTION = os.environ.get("STIHUB_DEFAULT_RESOLUTION", "")
 
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
-    ],
+    # Each viewset names the permission of each action; an undeclared action is refused.
+    "DEFAULT_PERMISSION_CLASSES": ["stihub.core.permissions.RulePermission"],
+    # Sessions only: Basic auth would let anyone lock accounts out by guessing through the API.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.AcceptHeaderVersioning",
+    "DEFAULT_VERSION": "1",
+    "ALLOWED_VERSIONS": ["1"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,

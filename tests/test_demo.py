@@ -20,7 +20,8 @@ def test_demo_loads_everything_and_can_run_twice(db, settings):
     assert not Observation.objects.filter(indicator__code="PII_RANK", is_sample=True).exists()
     dataset = IndexDataset.objects.get()
     assert dataset.is_sample and dataset.year == 2025 and len(dataset.results["units"]) == 34
-    assert User.objects.get(username="reporter").agency.code == "SCT"
+    (reporter,) = User.objects.get(username="reporter").role_assignments.all()
+    assert (reporter.role, reporter.agency.code) == ("reporter", "SCT")
 
 
 def test_demo_is_refused_in_production(db, settings):

@@ -3,17 +3,28 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AdministrativeUnit, Agency, User
+from .models import AdministrativeUnit, Agency, RoleAssignment, User
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 1
+    autocomplete_fields = ["agency"]
 
 
 @admin.register(User)
 class StihubUserAdmin(UserAdmin, SimpleHistoryAdmin):
-    list_display = ["username", "get_full_name", "role", "agency", "is_active", "locked_until"]
-    list_filter = ["role", "is_active", "agency__kind"]
-    fieldsets = [
-        *UserAdmin.fieldsets,
-        (_("Role in STI Hub"), {"fields": ["role", "agency", "locked_until"]}),
-    ]
+    list_display = ["username", "get_full_name", "roles", "is_active", "locked_until"]
+    list_filter = ["role_assignments__role", "is_active"]
+    inlines = [RoleInline]
+    fieldsets = [*UserAdmin.fieldsets, (_("Sign-in"), {"fields": ["locked_until"]})]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("role_assignments__agency")
+
+    @admin.display(description=_("roles"))
+    def roles(self, user):
+        return "; ".join(str(a) for a in user.role_assignments.all())
 
 
 @admin.register(Agency)

@@ -73,17 +73,13 @@ class Agency(AuditedModel):
 
 
 class User(AbstractUser):
-    """A person who signs in (người dùng): DOST or agency staff, an expert; the public has none."""
+    """A person who signs in (người dùng): DOST or agency staff, an expert; the public has none.
 
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices, blank=True)
-    agency = models.ForeignKey(
-        Agency,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="users",
-        verbose_name=_("agency"),
-    )
+    What the user may do comes from their roles (`RoleAssignment`), asked through the rules.
+    A person in the registries (expert, enterprise contact) exists without an account and may
+    later be linked to one.
+    """
+
     failed_logins = models.PositiveSmallIntegerField(_("failed sign-ins in a row"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["last_login", "password", "failed_logins"])
@@ -91,16 +87,48 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def role_labels(self) -> list[str]:
+        """The user's roles as people read them, e.g. «Cán bộ báo cáo · Sở Công Thương»."""
+        return [str(a) for a in self.role_assignments.select_related("agency")]
+
+
+class RoleAssignment(AuditedModel):
+    """A role a user holds (vai trò): a reporter's role is bound to the agency they report for."""
+
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="role_assignments", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("agency"),
+    )
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["user", "role"]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(role=Role.AGENCY_REPORTER) | models.Q(agency__isnull=False),
-                name="reporter_has_agency",
+                name="role_reporter_has_agency",
                 violation_error_message=_("An agency reporter must belong to an agency."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "agency"], name="unique_role_per_agency"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(agency__isnull=True),
+                name="unique_role_without_agency",
+            ),
         ]
 
-    @property
-    def is_dost(self) -> bool:
-        return self.is_active and (
-            self.is_superuser or self.role in {Role.ADMIN, Role.DOST_OFFICER}
-        )
+    def __str__(self):
+        label = Role(self.role).label
+        return f"{label} · {self.agency}" if self.agency_id else str(label)

@@ -1,39 +1,84 @@
-"""Who may do what: each rule defined once, used by views, the API and templates."""
+"""Asking the rules (`core/rules.py` and each app's `rules.py`) from pages and the API.
+
+A page declares the permission it needs with `@require("app.perm")`; an API viewset declares
+one per action in `permissions = {"list": ..., "create": ...}`. Anything not declared is refused.
+"""
 
 from functools import wraps
 
+import rules
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from rest_framework.permissions import BasePermission
+
+from .rules import PUBLIC, anyone, is_dost  # noqa: F401  (TRANSITION: removed at integration)
+
+__all__ = ["PUBLIC", "RulePermission", "check", "require"]
 
 
-def anyone(user) -> bool:
-    """Public reads: everyone, signed in or not (an explicit choice, not a missing check)."""
-    return True
+def _known(perm: str) -> str:
+    if not rules.perm_exists(perm):
+        raise ImproperlyConfigured(f"No rule declares the permission {perm!r}")
+    return perm
 
 
-def is_dost(user) -> bool:
-    """DOST officers and administrators run the platform."""
-    return bool(user.is_authenticated and user.is_dost)
+def check(request, perm: str, obj=None) -> None:
+    """Refuse unless the user holds `perm` on `obj`: anonymous users are asked to sign in."""
+    if request.user.has_perm(perm, obj):
+        return
+    if not request.user.is_authenticated:
+        raise _SignIn
+    raise PermissionDenied
 
 
-def can_view_history(user) -> bool:
-    """Change history names the people who changed things: staff only."""
-    return is_dost(user)
+class _SignIn(Exception):
+    pass
 
 
-def require(rule):
-    """Decorator: anonymous users are sent to sign in; signed-in users without the right get 403."""
+def require(perm: str):
+    """Decorator: the view runs only for users holding `perm`; others get sign-in or 403."""
+    if callable(perm):  # TRANSITION: a predicate, until every view names its permission
+        predicate, perm = perm, None
+    else:
+        predicate = None
+        _known(perm)
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if rule(request.user):
+            try:
+                if predicate is not None:
+                    if not predicate(request.user):
+                        raise _SignIn if not request.user.is_authenticated else PermissionDenied
+                else:
+                    check(request, perm)
                 return view(request, *args, **kwargs)
-            if not request.user.is_authenticated:
+            except _SignIn:
                 return redirect_to_login(request.get_full_path())
-            raise PermissionDenied
 
-        wrapped.permission_rule = rule
+        wrapped.permission = perm or predicate
+        wrapped.permission_rule = perm or predicate  # TRANSITION
         return wrapped
 
     return decorator
+
+
+class RulePermission(BasePermission):
+    """DRF: the permission the viewset declares for the action, asked of the user (and object).
+
+    An action the viewset does not declare is refused, so a new action needs a rule first.
+    """
+
+    def _perm(self, view) -> str | None:
+        action = getattr(view, "action", None)
+        if action is None and view.request.method == "OPTIONS":
+            action = "metadata"
+        return getattr(view, "permissions", {}).get(action)
+
+    def has_permission(self, request, view) -> bool:
+        perm = self._perm(view)
+        return perm is not None and request.user.has_perm(_known(perm))
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        perm = self._perm(view)
+        return perm is not None and request.user.has_perm(perm, obj)

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from stihub.core.models import AuditedModel
 
-from .permissions import can_view_history, require
+from .permissions import require
 
 HISTORY_PAGE = 100
 
@@ -40,7 +40,7 @@ def _diff(record):
     ]
 
 
-@require(can_view_history)
+@require("core.view_history")
 def history(request, app_label, model_name, pk):
     """Who changed what and when, before → after, for any audited record."""
     try:

@@ -63,3 +63,9 @@ def build_sample_index(seed: int = 2030):
         user=None,
         is_sample=True,
     )
+
+
+def load(*, scale: int, seed: int) -> list[str]:
+    """Innovation's part of `stihub demo`."""
+    dataset = build_sample_index(seed=seed)
+    return [f"Sample index dataset {dataset}: {len(dataset.results['units'])} units."]

@@ -1,12 +1,17 @@
-"""Read-only REST API: resolutions, targets with their progress, observations."""
+"""Monitoring API: resolutions, targets with their progress, observations (public reads)."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
-from rest_framework.routers import DefaultRouter
+
+from stihub.api import router
+from stihub.core.permissions import PUBLIC
 
 from .filters import ObservationFilter, TargetFilter
 from .models import Observation, Resolution, Target
 from .progress import evaluate_targets
+
+
+READ_PUBLIC = {"list": PUBLIC, "retrieve": PUBLIC}
 
 
 class ResolutionSerializer(serializers.ModelSerializer):
@@ -55,12 +60,14 @@ class ObservationSerializer(serializers.ModelSerializer):
 
 
 class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):
+    permissions = READ_PUBLIC
     queryset = Resolution.objects.all()
     serializer_class = ResolutionSerializer
     lookup_field = "code"
 
 
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+    permissions = READ_PUBLIC
     queryset = Target.objects.select_related("resolution", "indicator", "agency")
     serializer_class = TargetSerializer
     filterset_class = TargetFilter
@@ -77,12 +84,12 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
+    permissions = READ_PUBLIC
     queryset = Observation.objects.select_related("indicator", "agency")
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
 
 
-router = DefaultRouter()
 router.register("resolutions", ResolutionViewSet)
 router.register("targets", TargetViewSet)
 router.register("observations", ObservationViewSet)

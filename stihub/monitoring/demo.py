@@ -11,7 +11,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from stihub.core.models import AdministrativeUnit
+from stihub.core.choices import Role
+from stihub.core.demo import demo_account
+from stihub.core.models import AdministrativeUnit, Agency
 from stihub.engines.resolution import parse_resolution
 
 from .importing import import_observations
@@ -135,3 +137,13 @@ def build_demo(scale: int = 1, seed: int = 2030) -> dict:
         real.add(target.indicator_id)
     Observation.objects.bulk_create(rows, batch_size=2000)
     return {"sample_observations": len(rows), "resolutions": Resolution.objects.count()}
+
+
+def load(*, scale: int, seed: int) -> list[str]:
+    """Monitoring's part of `stihub demo`: the data above and a reporter of Sở Công Thương."""
+    result = build_demo(scale=scale, seed=seed)
+    agency = Agency.objects.get(code="SCT")
+    demo_account("reporter", "Cán bộ báo cáo Sở Công Thương", (Role.AGENCY_REPORTER, agency))
+    return [
+        f"{result['resolutions']} resolutions, {result['sample_observations']} sample observations."
+    ]

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from stihub.core.permissions import anyone, can_view_history, is_dost, require
+from stihub.core.permissions import PUBLIC, require
 from stihub.engines.problems import DataError
 
 from . import charts
@@ -31,7 +31,7 @@ def _as_of(request) -> tuple[AsOfForm, int | None]:
     return form, form.cleaned_data["as_of"] if form.is_valid() else None
 
 
-@require(anyone)
+@require(PUBLIC)
 def resolutions(request):
     items = []
     for resolution in Resolution.objects.all():
@@ -40,7 +40,7 @@ def resolutions(request):
     return render(request, "monitoring/resolutions.html", {"items": items})
 
 
-@require(anyone)
+@require(PUBLIC)
 def default(request):
     code = settings.STIHUB_DEFAULT_RESOLUTION
     resolution = Resolution.objects.filter(code=code).first() if code else None
@@ -50,7 +50,7 @@ def default(request):
     return dashboard(request, resolution.code)
 
 
-@require(anyone)
+@require(PUBLIC)
 def dashboard(request, code):
     """The resolution at a glance: every target's latest value, target, status and trend."""
     resolution = get_object_or_404(Resolution, code=code)
@@ -74,12 +74,12 @@ def dashboard(request, code):
             "summary": _status_counts(progresses),
             "has_sample": any(p.is_sample for p in progresses),
             "task_groups": task_groups,
-            "can_history": can_view_history(request.user),
+            "can_history": request.user.has_perm("core.view_history"),
         },
     )
 
 
-@require(anyone)
+@require(PUBLIC)
 def target_detail(request, code, target_code):
     target = get_object_or_404(
         Target.objects.select_related("indicator", "agency", "resolution"),
@@ -110,12 +110,12 @@ def target_detail(request, code, target_code):
             "chart": chart,
             "headline": [o for o in observations if not o.area],
             "breakdown_count": sum(1 for o in observations if o.area),
-            "can_history": can_view_history(request.user),
+            "can_history": request.user.has_perm("core.view_history"),
         },
     )
 
 
-@require(anyone)
+@require(PUBLIC)
 def target_data(request, code, target_code, fmt):
     target = get_object_or_404(Target, resolution__code=code, code=target_code)
     return download(
@@ -123,14 +123,14 @@ def target_data(request, code, target_code, fmt):
     )
 
 
-@require(anyone)
+@require(PUBLIC)
 def resolution_data(request, code, fmt):
     resolution = get_object_or_404(Resolution, code=code)
     indicators = resolution.targets.values("indicator_id")
     return download(Observation.objects.filter(indicator_id__in=indicators), fmt, code)
 
 
-@require(is_dost)
+@require("monitoring.import_observations")
 def import_view(request):
     """DOST staff upload observations; a bad file writes nothing and every bad row is listed."""
     form = ObservationImportForm(request.POST or None, request.FILES or None)
