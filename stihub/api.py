@@ -10,9 +10,20 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
+
+from stihub.core.permissions import PUBLIC
+
+
+class RootView(APIRootView):
+    """The list of the API's resources."""
+
+    permissions = {"get": PUBLIC}
+
 
 router = DefaultRouter()
+router.APIRootView = RootView
+router.include_format_suffixes = False  # one path per resource: /api/targets/, not also .json
 
 
 def discover() -> DefaultRouter:

@@ -1,24 +1,198 @@
-"""Every page and API route of the project states who may use it: no view without a rule."""
+"""The permission table: every route of the project, with each method, and who may use it.
 
-from django.urls import URLPattern, URLResolver, get_resolver
+`TABLE` is the declaration; the tests check that every URL pattern and API route has an entry
+(so a route added without one fails, as `test_a_route_without_an_entry_is_caught` shows) and that
+every role gets exactly the answer the table says: allowed, or refused (anonymous pages send to
+sign-in, anonymous API calls and signed-in users get 403).
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+
+from stihub.core.choices import Role
+from stihub.monitoring.models import Indicator, Observation
+
+ROLES = ("anonymous", "outsider", "reporter", "reporter_b", "expert", "scientist", "dost", "admin")
+EVERYONE = frozenset(ROLES)
+DOST = frozenset({"dost", "admin"})
+ADMIN = frozenset({"admin"})
+
+# (route name, method) -> roles allowed. Admin pages: see test_admin_pages_follow_the_rule.
+TABLE = {
+    ("home", "GET"): EVERYONE,
+    ("login", "GET"): EVERYONE,
+    ("login", "POST"): EVERYONE,
+    ("logout", "POST"): EVERYONE,
+    ("set_language", "POST"): EVERYONE,
+    ("history", "GET"): DOST,
+    ("monitoring:default", "GET"): EVERYONE,
+    ("monitoring:resolutions", "GET"): EVERYONE,
+    ("monitoring:dashboard", "GET"): EVERYONE,
+    ("monitoring:target", "GET"): EVERYONE,
+    ("monitoring:resolution_data", "GET"): EVERYONE,
+    ("monitoring:target_data", "GET"): EVERYONE,
+    ("monitoring:import", "GET"): DOST,
+    ("monitoring:import", "POST"): DOST,
+    ("innovation:datasets", "GET"): EVERYONE,
+    ("innovation:ranking", "GET"): EVERYONE,
+    ("innovation:results", "GET"): EVERYONE,
+    ("innovation:profile", "GET"): EVERYONE,
+    ("innovation:planner", "GET"): EVERYONE,
+    ("innovation:planner", "POST"): EVERYONE,
+    ("innovation:edit", "POST"): EVERYONE,
+    ("innovation:upload", "GET"): DOST,
+    ("innovation:upload", "POST"): DOST,
+    ("innovation:publish", "POST"): DOST,
+    ("api-root", "GET"): EVERYONE,
+    ("schema", "GET"): EVERYONE,
+    ("api-docs", "GET"): EVERYONE,
+    ("resolution-list", "GET"): EVERYONE,
+    ("resolution-detail", "GET"): EVERYONE,
+    ("target-list", "GET"): EVERYONE,
+    ("target-detail", "GET"): EVERYONE,
+    ("observation-list", "GET"): EVERYONE,
+    ("observation-detail", "GET"): EVERYONE,
+}
 
 
-def project_views(patterns, prefix=""):
+def routes(patterns, namespace=None, prefix=""):
+    """(name, methods, route) for every pattern outside the admin; DRF routes carry the
+    methods their viewset answers."""
     for p in patterns:
         if isinstance(p, URLResolver):
-            yield from project_views(p.url_patterns, prefix + str(p.pattern))
-        elif isinstance(p, URLPattern) and p.callback.__module__.startswith("stihub."):
-            yield prefix + str(p.pattern), p.callback
+            if str(p.pattern).startswith("admin/"):
+                continue
+            ns = ":".join(filter(None, [namespace, p.namespace])) or None
+            yield from routes(p.url_patterns, ns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            actions = getattr(p.callback, "actions", None) or {}
+            methods = sorted(m.upper() for m in actions if m != "head")  # HEAD is GET
+            yield name, methods, prefix + str(p.pattern)
 
 
-def test_every_project_view_has_a_permission_rule():
-    views = list(project_views(get_resolver().url_patterns))
-    assert len(views) > 10
-    missing = [route for route, view in views if not has_rule(view)]
-    assert missing == []
+def uncovered(resolver) -> list[str]:
+    """Routes (and API methods) that the table does not mention."""
+    declared = {name for name, _method in TABLE}
+    missing = []
+    for name, methods, route in routes(resolver.url_patterns):
+        if name not in declared:
+            missing.append(name or route)
+        for method in methods:
+            if (name, method) not in TABLE:
+                missing.append(f"{method} {name}")
+    return missing
 
 
-def has_rule(view) -> bool:
-    """A page guarded by `core.permissions.require`, or a DRF view with permission classes."""
-    api = getattr(view, "cls", None)
-    return hasattr(view, "permission_rule") or bool(api and api.permission_classes)
+def test_every_route_has_an_entry_in_the_table():
+    assert uncovered(get_resolver()) == []
+
+
+def _unguarded(request):  # a view someone forgot to declare
+    return None
+
+
+urlpatterns = [*get_resolver().url_patterns, path("forgotten/", _unguarded, name="forgotten")]
+
+
+def test_a_route_without_an_entry_is_caught():
+    assert uncovered(get_resolver(__name__)) == ["forgotten"]
+
+
+@pytest.fixture
+def world(nghe_an, users, tmp_path):
+    from stihub.innovation.demo import PROVINCE, build_sample_index
+
+    observation = Observation.objects.create(
+        indicator=Indicator.objects.get(code="RD_FTE_PER_10K"), year=2024, value=5
+    )
+    dataset = build_sample_index()
+    target = nghe_an.targets.get(code="CT10")
+    return SimpleNamespace(
+        resolution=nghe_an, target=target, observation=observation, dataset=dataset, unit=PROVINCE
+    )
+
+
+def url_of(name: str, w) -> str:
+    res, ds = {"code": w.resolution.code}, {"code": w.dataset.code, "year": w.dataset.year}
+    kwargs = {
+        "history": {"app_label": "monitoring", "model_name": "target", "pk": w.target.pk},
+        "monitoring:dashboard": res,
+        "monitoring:resolution_data": {**res, "fmt": "csv"},
+        "monitoring:target": {**res, "target_code": w.target.code},
+        "monitoring:target_data": {**res, "target_code": w.target.code, "fmt": "csv"},
+        "innovation:ranking": ds,
+        "innovation:results": ds,
+        "innovation:publish": ds,
+        "innovation:profile": {**ds, "unit": w.unit},
+        "innovation:planner": {**ds, "unit": w.unit},
+        "innovation:edit": {**ds, "unit": w.unit},
+        "resolution-detail": res,
+        "target-detail": {"pk": w.target.pk},
+        "observation-detail": {"pk": w.observation.pk},
+    }.get(name, {})
+    return reverse(name, kwargs=kwargs)
+
+
+def answer(client, method: str, url: str) -> str:
+    """'allowed', 'sign-in' or 'forbidden', from the response."""
+    response = client.generic(method, url)
+    if response.status_code == 403:
+        return "forbidden"
+    if response.status_code == 302 and response.url.startswith(reverse("login") + "?"):
+        return "sign-in"
+    assert response.status_code < 500
+    return "allowed"
+
+
+def test_every_role_gets_what_the_table_says(client, world, users):
+    wrong = []
+    for (name, method), allowed in TABLE.items():
+        url = url_of(name, world)
+        for role in ROLES:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(users[role])
+            got = answer(client, method, url)
+            api = url.startswith("/api/")
+            refusal = "forbidden" if role != "anonymous" or api else "sign-in"
+            expected = "allowed" if role in allowed else refusal
+            if got != expected:
+                wrong.append(f"{method} {url} as {role}: {got}, table says {expected}")
+    assert wrong == []
+
+
+def test_admin_pages_follow_the_rule(client, users):
+    from django.contrib import admin
+
+    urls = [reverse("admin:index")] + [
+        reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist")
+        for m in admin.site._registry
+    ]
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(users[role])
+        for url in urls:
+            status = client.get(url).status_code
+            assert (status == 200) == (role in ADMIN), (role, url, status)
+
+
+def test_a_user_may_hold_several_roles(users, agency, agency_b):
+    scientist = users["scientist"]
+    assert {a.role for a in scientist.role_assignments.all()} == {Role.EXPERT, Role.AGENCY_REPORTER}
+    assert scientist.has_perm("core.submit_for_agency", agency_b)
+    assert not scientist.has_perm("core.submit_for_agency", agency)
+    assert not users["reporter_b"].has_perm("core.submit_for_agency", agency)
+    assert users["dost"].has_perm("core.submit_for_agency", agency)
+    assert not scientist.has_perm("core.view_history")
+
+
+def test_an_inactive_user_holds_no_role(users):
+    dost = users["dost"]
+    dost.is_active = False
+    dost.save()
+    dost.refresh_from_db()
+    assert not dost.has_perm("core.view_history")

@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AdministrativeUnit, Agency, RoleAssignment, User
+
+
+# Access comes from roles (RoleAssignment) and rules, never from Django's groups.
+admin.site.unregister(Group)
 
 
 class RoleInline(admin.TabularInline):

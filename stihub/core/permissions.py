@@ -1,7 +1,8 @@
 """Asking the rules (`core/rules.py` and each app's `rules.py`) from pages and the API.
 
 A page declares the permission it needs with `@require("app.perm")`; an API viewset declares
-one per action in `permissions = {"list": ..., "create": ...}`. Anything not declared is refused.
+one per action in `permissions = {"list": ..., "create": ...}` (a plain API view, per method:
+`{"get": ...}`). Anything not declared is refused.
 """
 
 from functools import wraps
@@ -48,7 +49,7 @@ def require(perm: str):
         def wrapped(request, *args, **kwargs):
             try:
                 if predicate is not None:
-                    if not predicate(request.user):
+                    if not predicate.test(request.user):
                         raise _SignIn if not request.user.is_authenticated else PermissionDenied
                 else:
                     check(request, perm)
@@ -70,9 +71,8 @@ class RulePermission(BasePermission):
     """
 
     def _perm(self, view) -> str | None:
-        action = getattr(view, "action", None)
-        if action is None and view.request.method == "OPTIONS":
-            action = "metadata"
+        """A viewset's permission by action ("list", "create"...), a plain view's by method."""
+        action = getattr(view, "action", None) or view.request.method.lower()
         return getattr(view, "permissions", {}).get(action)
 
     def has_permission(self, request, view) -> bool:
