@@ -167,8 +167,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "STI Hub API",
-    "DESCRIPTION": "Resolutions, targets with their progress, and observations.",
+    # Vietnamese by default, English with ?lang=en (the descriptions are translated strings).
+    "TITLE": _("STI Hub API"),
+    "DESCRIPTION": _(
+        "The platform's data for other systems: resolutions, targets with their progress, "
+        "observations. Public reads need no account; writes need a signed-in session. "
+        "Version 1; ask for it with the header Accept: application/json; version=1."
+    ),
+    "TAGS": [{"name": "monitoring", "description": _("Resolutions, targets and observations")}],
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

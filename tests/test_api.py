@@ -34,3 +34,29 @@ def test_openapi_docs_are_served_locally(client, db):
     assert client.get("/api/schema/").status_code == 200
     page = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in page and "cdn" not in page.lower()
+
+
+def test_openapi_description_in_vietnamese_and_english(client, db):
+    vi = client.get("/api/schema/?lang=vi&format=json").json()
+    en = client.get("/api/schema/?lang=en&format=json").json()
+    assert en["info"]["title"] == "STI Hub API"
+    assert "Dữ liệu của nền tảng" in vi["info"]["description"]
+    assert "The platform's data" in en["info"]["description"]
+    path = "/api/observations/"
+    assert vi["paths"][path]["get"]["description"] != en["paths"][path]["get"]["description"]
+
+
+def test_api_is_versioned_by_media_type(client, db):
+    assert client.get("/api/targets/", HTTP_ACCEPT="application/json; version=1").status_code == 200
+    assert client.get("/api/targets/", HTTP_ACCEPT="application/json; version=9").status_code == 406
+
+
+def test_api_refuses_basic_authentication(client, users):
+    """Basic auth is off: a guess through the API can neither sign in nor count as a failure."""
+    import base64
+
+    from .conftest import PASSWORD
+
+    token = base64.b64encode(f"dost:{PASSWORD}".encode()).decode()
+    response = client.get("/api/targets/", HTTP_AUTHORIZATION=f"Basic {token}")
+    assert response.status_code == 200 and response.wsgi_request.user.is_anonymous

@@ -109,3 +109,40 @@ def test_production_refuses_insecure_settings(env, message):
 def test_admin_is_for_administrators_only(client_for, url):
     assert client_for("admin").get(url).status_code == 200
     assert client_for("dost").get(url).status_code == 302  # not staff: sent to the admin sign-in
+
+
+def test_history_of_a_user_works_and_never_shows_the_password(client_for, users):
+    """Defect: /history/core/user/<id>/ answered 500 (HistoricalUser has no password)."""
+    dost = users["dost"]
+    dost.first_name = "Lan"
+    dost.save()
+    response = client_for("admin").get(f"/history/core/user/{dost.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<ins>Lan</ins>" in page and dost.password not in page
+
+
+def test_every_audited_model_has_a_working_history_page_in_vietnamese(client_for, settings):
+    """Each audited model of the demo: its history page opens, labelled in Vietnamese, and a
+    dataset's computed results are cut short rather than dumped."""
+    from django.apps import apps
+
+    from stihub.core.views import LONGEST_VALUE, _audited
+
+    settings.DEBUG = True
+    call_command("demo")
+    client = client_for("admin")
+    models = [m for m in apps.get_models() if m.__module__.startswith("stihub.") and _audited(m)]
+    assert {"Target", "Observation", "User", "RoleAssignment", "IndexDataset"} <= {
+        m.__name__ for m in models
+    }
+    for model in models:
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"the demo has no {model.__name__}"
+        url = f"/history/{model._meta.app_label}/{model._meta.model_name}/{obj.pk}/"
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert "Lịch sử thay đổi" in page and "tạo mới" in page, url
+        for cell in page.split("<ins>")[1:]:
+            assert len(cell.split("</ins>")[0]) <= LONGEST_VALUE + 20, url

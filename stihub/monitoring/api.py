@@ -1,6 +1,7 @@
 """Monitoring API: resolutions, targets with their progress, observations (public reads)."""
 
-from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from stihub.api import router
@@ -12,6 +13,7 @@ from .progress import evaluate_targets
 
 
 READ_PUBLIC = {"list": PUBLIC, "retrieve": PUBLIC}
+TAG = "monitoring"
 
 
 class ResolutionSerializer(serializers.ModelSerializer):
@@ -59,6 +61,12 @@ class ObservationSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        tags=[TAG], description=_("Resolutions and plans with measurable targets (nghị quyết).")
+    ),
+    retrieve=extend_schema(tags=[TAG], description=_("One resolution by its code.")),
+)
 class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):
     permissions = READ_PUBLIC
     queryset = Resolution.objects.all()
@@ -66,6 +74,15 @@ class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
+@extend_schema_view(
+    list=extend_schema(
+        tags=[TAG],
+        description=_(
+            "Targets (mục tiêu) with their computed progress: latest value, projection, status and the computation in words."
+        ),
+    ),
+    retrieve=extend_schema(tags=[TAG], description=_("One target with its progress.")),
+)
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     permissions = READ_PUBLIC
     queryset = Target.objects.select_related("resolution", "indicator", "agency")
@@ -83,6 +100,15 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_serializer(*args, **kwargs)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        tags=[TAG],
+        description=_(
+            "Observations (số liệu): one value of an indicator for a year; an empty area is the headline series."
+        ),
+    ),
+    retrieve=extend_schema(tags=[TAG], description=_("One observation.")),
+)
 class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
     permissions = READ_PUBLIC
     queryset = Observation.objects.select_related("indicator", "agency")
