@@ -6,7 +6,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AdministrativeUnit, Agency, RoleAssignment, User
 
-
 # Access comes from roles (RoleAssignment) and rules, never from Django's groups.
 admin.site.unregister(Group)
 

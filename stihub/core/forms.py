@@ -8,7 +8,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
-_GROUPED = r"[1-9]\d{0,2}(?:{sep}\d{{3}})+"  # 1.234 or 12.345.678: groups of three
+_GROUPED = r"[1-9]\d{{0,2}}(?:{sep}\d{{3}})+"  # 1.234 or 12.345.678: groups of three
 
 
 def parse_number(text: str, thousands: str) -> float:
@@ -27,14 +27,20 @@ def parse_number(text: str, thousands: str) -> float:
         decimal = marks[-1]
         whole, _mark, fraction = body.rpartition(decimal)
         group = "," if decimal == "." else "."
-        if marks.count(decimal) > 1 or not re.fullmatch(_GROUPED.format(sep=re.escape(group)), whole):
+        if marks.count(decimal) > 1 or not re.fullmatch(
+            _GROUPED.format(sep=re.escape(group)), whole
+        ):
             raise ValueError(text)
         return float(f"{sign}{whole.replace(group, '')}.{fraction}")
     if len(marks) > 1:  # one mark several times: thousands only
         if not re.fullmatch(_GROUPED.format(sep=re.escape(marks[0])), body):
             raise ValueError(text)
         return float(sign + body.replace(marks[0], ""))
-    if marks and marks[0] == thousands and re.fullmatch(_GROUPED.format(sep=re.escape(thousands)), body):
+    if (
+        marks
+        and marks[0] == thousands
+        and re.fullmatch(_GROUPED.format(sep=re.escape(thousands)), body)
+    ):
         raise AmbiguousNumber(text)
     return float(sign + body.replace(",", "."))
 

@@ -12,8 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from stihub.core.choices import Role
-from stihub.core.demo import demo_account
-from stihub.core.models import AdministrativeUnit, Agency
+from stihub.core.models import AdministrativeUnit
 from stihub.engines.resolution import parse_resolution
 
 from .importing import import_observations
@@ -139,11 +138,11 @@ def build_demo(scale: int = 1, seed: int = 2030) -> dict:
     return {"sample_observations": len(rows), "resolutions": Resolution.objects.count()}
 
 
+ACCOUNTS = [("reporter", "Cán bộ báo cáo Sở Công Thương", [(Role.AGENCY_REPORTER, "SCT")])]
+
+
 def load(*, scale: int, seed: int) -> list[str]:
-    """Monitoring's part of `stihub demo`: the data above and a reporter of Sở Công Thương."""
+    """Monitoring's part of `stihub demo`."""
     result = build_demo(scale=scale, seed=seed)
-    agency = Agency.objects.get(code="SCT")
-    demo_account("reporter", "Cán bộ báo cáo Sở Công Thương", (Role.AGENCY_REPORTER, agency))
-    return [
-        f"{result['resolutions']} resolutions, {result['sample_observations']} sample observations."
-    ]
+    resolutions, count = result["resolutions"], result["sample_observations"]
+    return [f"{resolutions} resolutions, {count} sample observations."]

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
-from stihub.core.demo import DEMO_PASSWORD
+from stihub.core.demo import DEMO_PASSWORD, demo_account
 from stihub.core.models import User
 
 
@@ -25,16 +25,21 @@ class Command(BaseCommand):
             )
         if scale < 1:
             raise CommandError(_("--scale must be at least 1."))
-        # Each app of the project may have a demo module with load(scale=, seed=) -> lines;
-        # they run in INSTALLED_APPS order, so an app's demo can use what its dependencies loaded.
+        # Each app of the project may have a demo module with load(scale=, seed=) -> lines
+        # and ACCOUNTS; they run in INSTALLED_APPS order, so an app's demo can use what its
+        # dependencies loaded, and accounts are made last, when every agency exists.
+        modules = [
+            import_module(f"{config.name}.demo")
+            for config in apps.get_app_configs()
+            if config.name.startswith("stihub.") and module_has_submodule(config.module, "demo")
+        ]
         with transaction.atomic():
-            for config in apps.get_app_configs():
-                if config.name.startswith("stihub.") and module_has_submodule(
-                    config.module, "demo"
-                ):
-                    module = import_module(f"{config.name}.demo")
-                    for line in module.load(scale=scale, seed=seed):
-                        self.stdout.write(line)
+            for module in modules:
+                for line in module.load(scale=scale, seed=seed):
+                    self.stdout.write(line)
+            for module in modules:
+                for username, name, roles in getattr(module, "ACCOUNTS", []):
+                    demo_account(username, name, roles)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for user in User.objects.prefetch_related("role_assignments__agency").order_by("pk"):
             self.stdout.write(f"  {user.username:10} {'; '.join(user.role_labels())}")
