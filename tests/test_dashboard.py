@@ -115,3 +115,86 @@ def test_dashboard_rejects_a_bad_year_and_shows_the_latest(client, rd_series, ng
     page = client.get(f"/monitoring/r/{nghe_an.code}/?as_of=20x3").content.decode()
     assert 'class="errors"' in page
     assert "9 người/vạn dân" in page
+
+
+# Units, ranges and names read naturally (issue 6).
+
+
+def test_rank_and_range_values_read_naturally():
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from stihub.core.formatting import for_target
+
+    rank = SimpleNamespace(kind="rank", unit="hạng", scale=[])
+    count = SimpleNamespace(kind="cumulative", unit="doanh nghiệp", scale=[])
+    with translation.override("en"):
+        assert for_target(37.0, rank) == "rank 37"
+        assert for_target(6.0, count, upper=12.0) == "6–12 doanh nghiệp"
+        assert for_target(6.0, count, upper=6.0) == "6 doanh nghiệp"
+        assert for_target(7.0, count) == "7 doanh nghiệp"
+    with translation.override("vi"):
+        assert for_target(1234.5, count, upper=2000.0) == "1.234,5–2.000 doanh nghiệp"
+
+
+def test_target_pages_show_rank_and_range_targets_naturally(client, nghe_an):
+    client.cookies["django_language"] = "en"
+    Observation.objects.create(indicator=Indicator.objects.get(code="PII_RANK"), year=2024,
+                               value=37)  # fmt: skip
+    page = client.get(f"/monitoring/r/{nghe_an.code}/").content.decode()
+    rank = page.split('data-target="CT04"')[1].split("</tr>")[0]
+    assert "rank 37" in rank and "rank 20" in rank and "≤" not in rank
+    count = page.split('data-target="CT07"')[1].split("</tr>")[0]
+    assert "6–12 doanh nghiệp" in count
+    detail = client.get(f"/monitoring/r/{nghe_an.code}/t/CT07/").content.decode()
+    assert "6–12 doanh nghiệp" in detail
+
+
+def test_vietnamese_sort_key_follows_the_alphabet_then_tones():
+    from stihub.core.formatting import vietnamese_sort_key
+
+    names = ["Đô Lương", "Diễn Châu", "Anh Sơn", "Ân Thi", "Ăn", "Yên Thành"]
+    assert sorted(names, key=vietnamese_sort_key) == [
+        "Anh Sơn", "Ăn", "Ân Thi", "Diễn Châu", "Đô Lương", "Yên Thành",
+    ]  # fmt: skip
+    # letters first, tones only break ties (ngang, huyền, hỏi, ngã, sắc, nặng); case is ignored
+    assert sorted(["mạ", "Má", "mã", "mả", "mà", "ma", "mác", "mai"], key=vietnamese_sort_key) == [
+        "ma", "mà", "mả", "mã", "Má", "mạ", "mác", "mai",
+    ]  # fmt: skip
+    assert sorted(["ư", "u", "ơ", "ô", "o", "ê", "e"], key=vietnamese_sort_key) == [
+        "e", "ê", "o", "ô", "ơ", "u", "ư",
+    ]  # fmt: skip
+
+
+def test_task_group_partners_are_in_vietnamese_order(client, nghe_an):
+    from stihub.core.models import Agency
+
+    group = nghe_an.task_groups.first()
+    names = ["Đô Lương", "Diễn Châu", "Ăn"]
+    group.partner_agencies.set(
+        [Agency.objects.create(code=f"P{i}", name=n) for i, n in enumerate(names)]
+    )
+    page = client.get(f"/monitoring/r/{nghe_an.code}/").content.decode()
+    assert "Ăn, Diễn Châu, Đô Lương" in page
+
+
+def test_sample_points_never_feed_a_series_that_has_real_data(nghe_an):
+    indicator = Indicator.objects.get(code="PII_RANK")
+    for year, value, sample in [(2023, 33, False), (2024, 37, False), (2025, 10, True)]:
+        Observation.objects.create(indicator=indicator, year=year, value=value, is_sample=sample)
+    (p,) = evaluate_targets(nghe_an.targets.filter(indicator=indicator))
+    # Real only: least squares through (2023, 33) and (2024, 37) rises 4 a year, so at 2030
+    # 33 + 4·7 = 61; ratio (33 − 61)/(33 − 20) = −28/13 < 0: regressing. The sample 10 would
+    # have made it "achieved".
+    assert (p.status, p.progress.latest_year, p.progress.latest_value) == ("regressing", 2024, 37)
+    assert p.progress.projected == pytest.approx(61.0)
+    assert p.points == [(2023, 33.0), (2024, 37.0)] and not p.is_sample
+
+
+def test_a_series_with_only_sample_data_uses_it_and_is_marked_sample(nghe_an):
+    indicator = Indicator.objects.get(code="PII_RANK")
+    for year, value in [(2024, 30), (2025, 25)]:
+        Observation.objects.create(indicator=indicator, year=year, value=value, is_sample=True)
+    (p,) = evaluate_targets(nghe_an.targets.filter(indicator=indicator))
+    assert p.progress.latest_value == 25 and p.sample_years == {2024, 2025}

@@ -1,10 +1,19 @@
 """Read tidy observation files (CSV, XLSX) into rows, checking every row first (sdg-build style).
 
 Columns: `indicator,year,value[,area][,note]`, header required, in any order, names case-free;
-any other column is rejected. A row with an empty `area` belongs to the headline series; a row
-with an area is a disaggregation. Every problem of the file is collected (CSV line numbers as in
-a text editor with the header on line 1; XLSX row numbers as in Excel, with the sheet name) and
-raised together as one DataError. Blank rows are skipped.
+also the provenance columns of the platform's own downloads, `source,agency,sample`, so that a
+download imports back as it is. Each column may carry its Vietnamese name instead (Chỉ tiêu, Năm,
+Giá trị, Địa bàn, Ghi chú, Nguồn, Cơ quan, Mẫu), with or without accents; any other column is
+rejected. A CSV may use `,` or `;` (Excel on a Vietnamese-locale PC) as separator: the header line
+decides. A row with an empty `area` belongs to the headline series; a row with an area is a
+disaggregation. Every problem of the file is collected (CSV line numbers as in a text editor with
+the header on line 1; XLSX row numbers as in Excel, with the sheet name; the column as the file
+names it) and raised together as one DataError. Blank rows are skipped.
+
+The caller may say which areas exist (official code → name; the name is what a row stores),
+the latest year allowed, the known indicators and the known agencies; what it leaves as None is
+not checked (the command-line progress engine). Text cells are trimmed; the quote a download puts
+before a text starting with =, +, -, @, tab or carriage return (CSV-injection guard) is removed.
 
 Numbers written as text follow one rule, so that no value is read two ways:
 - a comma is the decimal mark (Vietnamese style): `36,50`, `1.234,5`; a point before a decimal
@@ -20,14 +29,30 @@ Numeric XLSX cells are taken as they are.
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from stihub.engines.problems import DataError, Problem, gettext_noop
 
 REQUIRED_COLUMNS = ("indicator", "year", "value")
-OPTIONAL_COLUMNS = ("area", "note")
+OPTIONAL_COLUMNS = ("area", "note", "source", "agency", "sample")
+VIETNAMESE_NAMES = {
+    "indicator": "Chỉ tiêu",
+    "year": "Năm",
+    "value": "Giá trị",
+    "area": "Địa bàn",
+    "note": "Ghi chú",
+    "source": "Nguồn",
+    "agency": "Cơ quan",
+    "sample": "Mẫu",
+}
 YEAR_MIN, YEAR_MAX = 1900, 2100
+# A spreadsheet takes a cell starting with one of these for a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TRUE_WORDS = {"true", "1", "yes", "x", "có", "co"}
+FALSE_WORDS = {"false", "0", "no", "không", "khong"}
 
 _VN_NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}(\.\d{3})+),\d+$")
 _GROUPED_INT = re.compile(r"^[+-]?\d{1,3}(\.\d{3}){2,}$")
@@ -45,6 +70,9 @@ class ObservationRow:
     value: float
     area: str = ""
     note: str = ""
+    source: str = ""
+    agency: str = ""  # agency code
+    sample: bool = False
 
 
 def parse_number(text: str) -> float:
@@ -63,13 +91,27 @@ def parse_number(text: str) -> float:
     return float(s)
 
 
+def number_text(value: float) -> str:
+    """A number written so that `parse_number` reads back exactly that number (for downloads)."""
+    text = repr(float(value))
+    return text + "0" if _AMBIGUOUS.match(text) else text  # 1.125 → 1.1250, not ambiguous
+
+
 def read_observations(
-    source, filename: str | None = None, known_indicators=None
+    source,
+    filename: str | None = None,
+    known_indicators=None,
+    *,
+    areas=None,
+    latest_year: int | None = None,
+    known_agencies=None,
 ) -> list[ObservationRow]:
     """Read a .csv (UTF-8, BOM or not) or .xlsx (first sheet) file; raise DataError on problems.
 
     `source` is a path or a binary file object (then `filename` gives the extension).
-    `known_indicators`, when given, is the set of indicator codes a row may use.
+    `known_indicators`, `known_agencies`: the codes a row may use. `areas`: {official code: name}
+    of the areas a row may name (by code or exact name); empty when no units are loaded, so any
+    area is refused. `latest_year`: no row may be later. None: not checked.
     """
     name = filename or (
         str(source) if isinstance(source, str | Path) else getattr(source, "name", "")
@@ -88,7 +130,8 @@ def read_observations(
                 )
             ]
         )
-    return _check(records, sheet, known_indicators)
+    checks = _Checks(known_indicators, areas, latest_year, known_agencies)
+    return _check(records, sheet, checks)
 
 
 def _csv_records(source):
@@ -100,13 +143,19 @@ def _csv_records(source):
             raise DataError(
                 [
                     Problem(
-                        gettext_noop("The file is not UTF-8 text (byte %(position)s)."),
+                        gettext_noop(
+                            "The file is not UTF-8 text (byte %(position)s). In Excel, choose"
+                            ' Save As and the type "CSV UTF-8 (Comma delimited)", then import'
+                            " that file."
+                        ),
                         {"position": exc.start},
                     )
                 ]
             ) from exc
     data = data.lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(data, newline=""))
+    header = next((line for line in data.splitlines() if line.strip()), "")
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.reader(io.StringIO(data, newline=""), delimiter=delimiter)
     # reader.line_num is the text line where the record ends (quoted newlines included).
     return [(reader.line_num, record) for record in reader]
 
@@ -114,25 +163,122 @@ def _csv_records(source):
 def _xlsx_records(source):
     from openpyxl import load_workbook  # openpyxl is not needed for CSV-only use
 
+    # openpyxl raises many kinds of error, with its own wording, for a damaged or non-xlsx file:
+    # the user is told in plain words instead.
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or non-xlsx file
+        try:
+            sheet = workbook.worksheets[0]
+            rows = [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
+            return sheet.title, rows
+        finally:
+            workbook.close()
+    except Exception as exc:
         raise DataError(
-            [Problem(gettext_noop("Cannot open the workbook: %(error)s"), {"error": str(exc)})]
+            [
+                Problem(
+                    gettext_noop(
+                        "The file is not a readable .xlsx workbook: it may be damaged, or be"
+                        " another kind of file named .xlsx. Open it in Excel and save it again"
+                        " as an Excel Workbook (.xlsx)."
+                    )
+                )
+            ]
         ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        records = [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
-        return sheet.title, records
-    finally:
-        workbook.close()
 
 
 def _blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _check(records, sheet, known_indicators) -> list[ObservationRow]:
+def _text(cell) -> str:
+    """A text cell, trimmed, without the quote a download puts before a formula-like text."""
+    if _blank(cell):
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)  # an area code in a number cell: 16681, not 16681.0
+    text = str(cell).strip()
+    if text[:1] == "'" and text[1:2] and text[1] in FORMULA_STARTS:
+        text = text[1:]
+    return text
+
+
+def _header_key(text: str) -> str:
+    """A header compared without case, accents or extra spaces: "Chỉ  tiêu" → "chi tieu"."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.replace("_", " ").casefold().split())
+
+
+_COLUMN_OF = {_header_key(vi): name for name, vi in VIETNAMESE_NAMES.items()} | {
+    name: name for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+}
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
+
+
+@dataclass(frozen=True)
+class _Checks:
+    """What the caller allows; None: not checked."""
+
+    indicators: set | None
+    areas: dict | None
+    latest_year: int | None
+    agencies: set | None
+
+    @cached_property
+    def _units(self) -> dict[str, str]:
+        names = {_nfc(name): name for name in self.areas.values()}
+        return names | {str(code).strip(): name for code, name in self.areas.items()}
+
+    def unit(self, area: str) -> str | None:
+        """The unit's name for an official code or an exact name (NFC); None when not a unit."""
+        return self._units.get(_nfc(area))
+
+
+def _columns(records, problem) -> dict[str, tuple[int, str]]:
+    """{column: (position, header as the file writes it)} from the header row."""
+    header_line, header = records[0]
+    columns: dict[str, tuple[int, str]] = {}
+    for i, cell in enumerate(header):
+        written = "" if cell is None else str(cell).strip()
+        if not written:
+            if any(not _blank(r[i]) for _, r in records[1:] if i < len(r)):
+                problem(
+                    header_line,
+                    None,
+                    gettext_noop("Column %(position)s has no name."),
+                    position=i + 1,
+                )
+            continue
+        name = _COLUMN_OF.get(_header_key(written))
+        if name is None:
+            problem(
+                header_line,
+                written,
+                gettext_noop("Unknown column %(name)s; the columns are %(allowed)s."),
+                name=written,
+                allowed=", ".join(
+                    f"{n} ({VIETNAMESE_NAMES[n]})" for n in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+                ),
+            )
+        elif name in columns:
+            problem(
+                header_line, written, gettext_noop("Column %(name)s appears twice."), name=written
+            )
+        else:
+            columns[name] = (i, written)
+    for name in REQUIRED_COLUMNS:
+        if name not in columns:
+            problem(
+                header_line, name, gettext_noop("Required column %(name)s is missing."), name=name
+            )
+    return columns
+
+
+def _check(records, sheet, checks: _Checks) -> list[ObservationRow]:
     problems: list[Problem] = []
 
     def problem(row, column, template, **params):
@@ -142,79 +288,21 @@ def _check(records, sheet, known_indicators) -> list[ObservationRow]:
     if not records:
         problem(None, None, gettext_noop("The file is empty: it needs a header and data rows."))
         raise DataError(problems)
-    header_line, header = records[0]
-    columns: dict[str, int] = {}
-    for i, cell in enumerate(header):
-        name = "" if cell is None else str(cell).strip().lower()
-        if not name:
-            if any(not _blank(r[i]) for _, r in records[1:] if i < len(r)):
-                problem(
-                    header_line,
-                    None,
-                    gettext_noop("Column %(position)s has no name."),
-                    position=i + 1,
-                )
-            continue
-        if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
-            problem(
-                header_line,
-                name,
-                gettext_noop("Unknown column %(name)s; the columns are %(allowed)s."),
-                name=name,
-                allowed=", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS),
-            )
-        elif name in columns:
-            problem(header_line, name, gettext_noop("Column %(name)s appears twice."), name=name)
-        else:
-            columns[name] = i
-    for name in REQUIRED_COLUMNS:
-        if name not in columns:
-            problem(
-                header_line, name, gettext_noop("Required column %(name)s is missing."), name=name
-            )
+    columns = _columns(records, problem)
     if problems:
         raise DataError(problems)
     if len(records) == 1:
         problem(None, None, gettext_noop("The file has a header but no data rows."))
         raise DataError(problems)
 
-    def cell(record, name):
-        i = columns.get(name)
-        return record[i] if i is not None and i < len(record) else None
-
     rows: list[ObservationRow] = []
     first_line: dict[tuple, int] = {}
     for line, record in records[1:]:
-        ok = True
-        indicator = (
-            "" if _blank(cell(record, "indicator")) else str(cell(record, "indicator")).strip()
-        )
-        if not indicator:
-            problem(line, "indicator", gettext_noop("The indicator is empty."))
-            ok = False
-        elif known_indicators is not None and indicator not in known_indicators:
-            problem(line, "indicator", gettext_noop("Unknown indicator %(code)s."), code=indicator)
-            ok = False
-        year = _year(cell(record, "year"))
-        if year is None:
-            problem(
-                line,
-                "year",
-                gettext_noop("The year %(value)s is not a whole number from %(min)s to %(max)s."),
-                value=_show(cell(record, "year")),
-                min=YEAR_MIN,
-                max=YEAR_MAX,
-            )
-            ok = False
-        value, reason = _value(cell(record, "value"))
-        if reason:
-            problem(line, "value", reason, value=_show(cell(record, "value")))
-            ok = False
-        area = "" if _blank(cell(record, "area")) else str(cell(record, "area")).strip()
-        note = "" if _blank(cell(record, "note")) else str(cell(record, "note")).strip()
-        if not ok:
+        before = len(problems)
+        row = _row(_Record(line, record, columns, sheet, problems), checks)
+        if len(problems) > before:
             continue
-        key = (indicator, year, area)
+        key = (row.indicator, row.year, row.area)
         if key in first_line:
             problem(
                 line,
@@ -223,21 +311,143 @@ def _check(records, sheet, known_indicators) -> list[ObservationRow]:
                     "Duplicate row: %(indicator)s, %(year)s, area %(area)s was already given"
                     " on row %(first)s."
                 ),
-                indicator=indicator,
-                year=year,
-                area=area or "-",
+                indicator=row.indicator,
+                year=row.year,
+                area=row.area or "-",
                 first=first_line[key],
             )
             continue
         first_line[key] = line
-        rows.append(ObservationRow(line, indicator, year, value, area, note))
+        rows.append(row)
     if problems:
         raise DataError(problems)
     return rows
 
 
+@dataclass(frozen=True)
+class _Record:
+    """A data row of the file, where its problems go, and how its columns are named."""
+
+    line: int
+    cells: list
+    columns: dict[str, tuple[int, str]]
+    sheet: str | None
+    problems: list[Problem]
+
+    def __call__(self, column: str):
+        """The cell of a column; None when the file has no such column or the row is short."""
+        i = self.columns[column][0] if column in self.columns else None
+        return self.cells[i] if i is not None and i < len(self.cells) else None
+
+    def bad(self, column: str, template: str, **params) -> None:
+        """Record a problem of this row, located by the column's name as the file writes it."""
+        written = self.columns[column][1] if column in self.columns else column
+        self.problems.append(Problem(template, params, self.sheet, self.line, written))
+
+
+def _row(cell: _Record, checks: _Checks) -> ObservationRow:
+    """One data row, read; its problems are recorded with `cell.bad`."""
+    bad = cell.bad
+    indicator = _text(cell("indicator"))
+    if not indicator:
+        bad("indicator", gettext_noop("The indicator is empty."))
+    elif checks.indicators is not None and indicator not in checks.indicators:
+        bad("indicator", gettext_noop("Unknown indicator %(code)s."), code=indicator)
+    year = _year(cell("year"))
+    if year is None:
+        bad(
+            "year",
+            gettext_noop("The year %(value)s is not a whole number from %(min)s to %(max)s."),
+            value=_show(cell("year")),
+            min=YEAR_MIN,
+            max=YEAR_MAX,
+        )
+    elif checks.latest_year is not None and year > checks.latest_year:
+        bad(
+            "year",
+            gettext_noop(
+                "The year %(value)s is in the future; the latest year allowed is %(max)s."
+            ),
+            value=year,
+            max=checks.latest_year,
+        )
+    value, reason = _value(cell("value"))
+    if reason:
+        bad("value", reason, value=_show(cell("value")))
+    area = _area(cell, checks)
+    agency = _text(cell("agency"))
+    if agency and checks.agencies is not None and agency not in checks.agencies:
+        bad("agency", gettext_noop("Unknown agency code %(code)s."), code=agency)
+    sample = _flag(cell("sample"))
+    if sample is None:
+        bad(
+            "sample",
+            gettext_noop(
+                "The sample mark %(value)s is not understood: write TRUE for sample data, or"
+                " FALSE or nothing for real figures."
+            ),
+            value=_show(cell("sample")),
+        )
+    return ObservationRow(
+        cell.line,
+        indicator,
+        year,
+        value,
+        area,
+        _text(cell("note")),
+        _text(cell("source")),
+        agency,
+        bool(sample),
+    )
+
+
+def _area(cell: _Record, checks: _Checks) -> str:
+    """The area of a row: empty (headline), or the name of the unit given by code or name."""
+    area = _text(cell("area"))
+    if not area or checks.areas is None:
+        return area
+    unit = checks.unit(area)
+    if unit is not None:
+        return unit
+    if not checks.areas:
+        cell.bad(
+            "area",
+            gettext_noop(
+                "The area %(area)s cannot be checked: no administrative units are loaded."
+                " Load them with the command `stihub load_admin_units`, or leave the area"
+                " empty for the figure of the whole province."
+            ),
+            area=area,
+        )
+    else:
+        code, name = min((str(code), name) for code, name in checks.areas.items())
+        cell.bad(
+            "area",
+            gettext_noop(
+                "Unknown area %(area)s: write the official code or the exact name of an"
+                " administrative unit, e.g. %(code)s or %(name)s."
+            ),
+            area=area,
+            code=code,
+            name=name,
+        )
+    return area
+
+
 def _show(value) -> str:
     return "(empty)" if _blank(value) else str(value)
+
+
+def _flag(value) -> bool | None:
+    """TRUE/FALSE (also 1/0, yes/no, có/không; empty is FALSE); None when not understood."""
+    if isinstance(value, bool):
+        return value
+    text = _text(value).casefold()
+    if text in TRUE_WORDS:
+        return True
+    if not text or text in FALSE_WORDS:
+        return False
+    return None
 
 
 def _year(value) -> int | None:

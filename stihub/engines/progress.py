@@ -40,14 +40,15 @@ from dataclasses import dataclass, field, fields
 from stihub.engines.observations import ObservationRow
 from stihub.engines.problems import gettext_noop
 from stihub.engines.resolution import ResolutionSpec, TargetSpec
+from stihub.engines.vocabulary import Status
 
-ACHIEVED = "achieved"
-ON_TRACK = "on_track"
-ACCELERATION_NEEDED = "acceleration_needed"
-STAGNATING = "stagnating"
-REGRESSING = "regressing"
-INSUFFICIENT_DATA = "insufficient_data"
-STATUSES = (ACHIEVED, ON_TRACK, ACCELERATION_NEEDED, STAGNATING, REGRESSING, INSUFFICIENT_DATA)
+ACHIEVED = Status.ACHIEVED.value
+ON_TRACK = Status.ON_TRACK.value
+ACCELERATION_NEEDED = Status.ACCELERATION_NEEDED.value
+STAGNATING = Status.STAGNATING.value
+REGRESSING = Status.REGRESSING.value
+INSUFFICIENT_DATA = Status.INSUFFICIENT_DATA.value
+STATUSES = tuple(s.value for s in Status)
 
 # (on_track from, acceleration_needed from, stagnating from); below the last: regressing.
 THRESHOLDS = {"unsd2023": (0.95, 0.10, 0.0), "cagr_ratio": (0.95, 0.60, 0.0)}

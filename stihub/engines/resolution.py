@@ -9,6 +9,7 @@ Format (see `stihub/resolutions/nghe-an-2030.yaml` for a full example)::
     code, title, issuer?, issued?, period: {start, end}, agencies?: [...],
     targets: [{code, title, indicator, unit, direction, kind, baseline?, target, count_from?,
                method?, agency?, source?, scale?, notes?}],
+    (direction may be left out for kind rank, implied decrease, and cumulative, implied increase)
     task_groups?: [{code, title, lead_agency, partner_agencies?, summary?}]
 """
 
@@ -20,10 +21,11 @@ from pathlib import Path
 import yaml
 
 from stihub.engines.problems import DataError, Problem, gettext_noop
+from stihub.engines.vocabulary import IMPLIED_DIRECTION, Direction, Method, TargetKind
 
-DIRECTIONS = ("increase", "decrease")
-KINDS = ("level", "multiple_of_baseline", "cumulative", "rank")
-METHODS = ("unsd2023", "cagr_ratio")
+DIRECTIONS = tuple(d.value for d in Direction)
+KINDS = tuple(k.value for k in TargetKind)
+METHODS = tuple(m.value for m in Method)
 # Same values as stihub.core.choices.AgencyKind (kept in step by a test there is no need for:
 # the loader rejects an unknown kind with a clear problem either way).
 AGENCY_KINDS = (
@@ -343,8 +345,13 @@ def _target(c: _Checker, item: dict, path: str, start, end, known, code) -> Targ
             code=indicator,
         )
     unit = c.get(item, "unit", path, "text", required=True, empty_ok=True)  # counts: no unit
-    direction = c.choice(item, "direction", path, DIRECTIONS, required=True)
     kind = c.choice(item, "kind", path, KINDS, required=True)
+    implied = IMPLIED_DIRECTION.get(kind)
+    direction = c.choice(
+        item, "direction", path, DIRECTIONS, required=kind is not None and implied is None
+    )
+    if direction is None:
+        direction = implied
     method = c.choice(item, "method", path, METHODS, default="unsd2023")
     agency = c.get(item, "agency", path, "code")
     _check_agency(c, agency, f"{path}.agency", known)

@@ -1,35 +1,41 @@
-"""Target kinds, directions, methods and progress statuses: defined once, used everywhere."""
+"""Target kinds, directions, methods and progress statuses as Django choices.
+
+The codes are defined once in `stihub.engines.vocabulary`; this module adds the labels and the
+badge colours (tests/test_vocabulary.py fails if the two ever differ).
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stihub.engines import vocabulary as v
+
 
 class Direction(models.TextChoices):
-    INCREASE = "increase", _("Increase")
-    DECREASE = "decrease", _("Decrease")
+    INCREASE = v.Direction.INCREASE.value, _("Increase")
+    DECREASE = v.Direction.DECREASE.value, _("Decrease")
 
 
 class TargetKind(models.TextChoices):
-    LEVEL = "level", _("Level")
-    MULTIPLE_OF_BASELINE = "multiple_of_baseline", _("Multiple of baseline")
-    CUMULATIVE = "cumulative", _("Cumulative count")
-    RANK = "rank", _("Rank (lower is better)")
+    LEVEL = v.TargetKind.LEVEL.value, _("Level")
+    MULTIPLE_OF_BASELINE = v.TargetKind.MULTIPLE_OF_BASELINE.value, _("Multiple of baseline")
+    CUMULATIVE = v.TargetKind.CUMULATIVE.value, _("Cumulative count")
+    RANK = v.TargetKind.RANK.value, _("Rank (lower is better)")
 
 
 class Method(models.TextChoices):
-    UNSD2023 = "unsd2023", _("UN SDG progress (2023)")
-    CAGR_RATIO = "cagr_ratio", _("Growth-rate ratio (Statistics Canada)")
+    UNSD2023 = v.Method.UNSD2023.value, _("UN SDG progress (2023)")
+    CAGR_RATIO = v.Method.CAGR_RATIO.value, _("Growth-rate ratio (Statistics Canada)")
 
 
 class Status(models.TextChoices):
     """Progress status of a target, with the colour of its badge."""
 
-    ACHIEVED = "achieved", _("Achieved")
-    ON_TRACK = "on_track", _("On track")
-    ACCELERATION_NEEDED = "acceleration_needed", _("Acceleration needed")
-    STAGNATING = "stagnating", _("Stagnating")
-    REGRESSING = "regressing", _("Regressing")
-    INSUFFICIENT_DATA = "insufficient_data", _("Insufficient data")
+    ACHIEVED = v.Status.ACHIEVED.value, _("Achieved")
+    ON_TRACK = v.Status.ON_TRACK.value, _("On track")
+    ACCELERATION_NEEDED = v.Status.ACCELERATION_NEEDED.value, _("Acceleration needed")
+    STAGNATING = v.Status.STAGNATING.value, _("Stagnating")
+    REGRESSING = v.Status.REGRESSING.value, _("Regressing")
+    INSUFFICIENT_DATA = v.Status.INSUFFICIENT_DATA.value, _("Insufficient data")
 
     @property
     def colour(self) -> str:

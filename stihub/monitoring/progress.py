@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
-from stihub.core.formatting import num
+from stihub.core.formatting import for_target, num
 from stihub.engines.progress import Progress, compute_progress
 from stihub.engines.resolution import TargetSpec
 
@@ -61,6 +61,11 @@ class TargetProgress:
     def is_sample(self) -> bool:
         return bool(self.sample_years)
 
+    @property
+    def target_text(self) -> str:
+        """The target value as people read it: "hạng 20", "6–12 doanh nghiệp", a scale label."""
+        return for_target(self.progress.target_value, self.target, self.target.target_upper)
+
     def explanation(self) -> list[str]:
         """The computation in words, translated, with numbers in the active language's format."""
         return [
@@ -90,12 +95,18 @@ def headline_points(indicator_ids, as_of: int | None = None):
 
 
 def evaluate_targets(targets, as_of: int | None = None) -> list[TargetProgress]:
-    """Progress of each target (targets should come with `indicator` selected)."""
+    """Progress of each target (targets should come with `indicator` selected).
+
+    A headline series with any real observation is judged on its real observations only;
+    sample points count only for a series with no real data, and the target is then marked sample.
+    """
     targets = list(targets)
     series = headline_points({t.indicator_id for t in targets}, as_of)
     result = []
     for target in targets:
         rows = series.get(target.indicator_id, [])
+        real = [row for row in rows if not row[2]]
+        rows = real or rows  # sample data never feeds a status where real figures exist
         points = [(year, value) for year, value, _sample in rows]
         result.append(
             TargetProgress(

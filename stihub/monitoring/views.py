@@ -117,17 +117,24 @@ def target_detail(request, code, target_code):
 
 @require(PUBLIC)
 def target_data(request, code, target_code, fmt):
+    """The target's observations; with ?as_of=YEAR, as the page shows them: none after it."""
     target = get_object_or_404(Target, resolution__code=code, code=target_code)
-    return download(
-        Observation.objects.filter(indicator_id=target.indicator_id), fmt, f"{code}-{target.code}"
-    )
+    rows = Observation.objects.filter(indicator_id=target.indicator_id)
+    _form, as_of = _as_of(request)
+    if as_of is not None:
+        rows = rows.filter(year__lte=as_of)
+    return download(rows, fmt, f"{code}-{target.code}")
 
 
 @require(PUBLIC)
 def resolution_data(request, code, fmt):
+    """The observations of every target; with ?as_of=YEAR, none after that year."""
     resolution = get_object_or_404(Resolution, code=code)
-    indicators = resolution.targets.values("indicator_id")
-    return download(Observation.objects.filter(indicator_id__in=indicators), fmt, code)
+    rows = Observation.objects.filter(indicator_id__in=resolution.targets.values("indicator_id"))
+    _form, as_of = _as_of(request)
+    if as_of is not None:
+        rows = rows.filter(year__lte=as_of)
+    return download(rows, fmt, code)
 
 
 @require("monitoring.import_observations")

@@ -5,7 +5,12 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from stihub.engines.observations import ObservationRow, parse_number, read_observations
+from stihub.engines.observations import (
+    ObservationRow,
+    number_text,
+    parse_number,
+    read_observations,
+)
 from stihub.engines.problems import DataError
 
 
@@ -170,3 +175,140 @@ def test_number_rule(text, number):
 def test_number_rule_rejects(text):
     with pytest.raises(ValueError):
         parse_number(text)
+
+
+# Years and areas are checked against what the caller allows (issue 6).
+
+AREAS = {"16681": "Xã Anh Sơn", "16699": "Xã Yên Xuân"}
+
+
+def test_a_year_after_the_latest_allowed_is_refused(tmp_path):
+    path = write_csv(tmp_path, "indicator,year,value\nX,2024,1\nX,2025,2\n")
+    assert [r.year for r in read_observations(path, latest_year=2025)] == [2024, 2025]
+    (problem,) = problems(path, latest_year=2024)
+    assert (problem.row, problem.column) == (3, "year")
+    assert "2025" in problem.message and "2024" in problem.message
+
+
+def test_areas_by_official_code_or_exact_name_store_the_unit_name(tmp_path):
+    decomposed = "Xa\u0303 Anh So\u031bn"  # "Xã Anh Sơn" in NFD, as some Mac tools write it
+    path = write_csv(
+        tmp_path,
+        "indicator,year,value,area\n"
+        "X,2024,1,16681\n"
+        f"X,2023,2,  {decomposed} \n"
+        "X,2024,3,\n"  # empty area: the headline series
+        "X,2024,4,Xã Yên Xuân\n",
+    )
+    rows = read_observations(path, areas=AREAS)
+    assert [r.area for r in rows] == ["Xã Anh Sơn", "Xã Anh Sơn", "", "Xã Yên Xuân"]
+
+
+def test_an_area_code_in_an_xlsx_number_cell_is_matched(tmp_path):
+    path = make_xlsx(tmp_path, [["indicator", "year", "value", "area"], ["X", 2024, 1, 16681]])
+    assert read_observations(path, areas=AREAS)[0].area == "Xã Anh Sơn"
+
+
+def test_unknown_areas_are_refused_and_code_and_name_of_one_unit_are_duplicates(tmp_path):
+    path = write_csv(
+        tmp_path,
+        "indicator,year,value,area\n"
+        "X,2024,1,Xã Anh Son\n"  # 2: not the exact name (missing horn)
+        "X,2024,2,99999\n"  # 3: no such code
+        "X,2024,3,16681\n"  # 4: fine
+        "X,2024,4,Xã Anh Sơn\n",  # 5: the same unit as line 4
+    )
+    found = {(p.row, p.column): p.message for p in problems(path, areas=AREAS)}
+    assert set(found) == {(2, "area"), (3, "area"), (5, None)}
+    assert "Xã Anh Son" in found[(2, "area")] and "99999" in found[(3, "area")]
+    assert "row 4" in found[(5, None)]
+
+
+def test_with_no_units_loaded_any_area_is_refused_with_how_to_load_them(tmp_path):
+    path = write_csv(tmp_path, "indicator,year,value,area\nX,2024,1,\nX,2024,2,Xã Anh Sơn\n")
+    (problem,) = problems(path, areas={})
+    assert (problem.row, problem.column) == (3, "area")
+    assert "stihub load_admin_units" in problem.message
+
+
+# Files as Excel on a Vietnamese-locale PC saves them, and the platform's own downloads.
+
+
+def test_semicolon_separator_and_vietnamese_headers(tmp_path):
+    path = write_csv(
+        tmp_path,
+        "Chỉ tiêu;NĂM;giá trị;Dia ban;Ghi chú\n"  # case and accents do not matter
+        "PII_SCORE;2023;36,50;;công bố, 2024\n"
+        "PII_RANK;2024;37;;\n",
+        bom=True,
+    )
+    assert read_observations(path) == [
+        ObservationRow(2, "PII_SCORE", 2023, 36.5, "", "công bố, 2024"),
+        ObservationRow(3, "PII_RANK", 2024, 37.0),
+    ]
+
+
+def test_a_problem_names_the_column_as_the_file_writes_it(tmp_path):
+    path = write_csv(tmp_path, "Chỉ tiêu;Năm;Giá trị\nX;2023;nhiều\n")
+    (problem,) = problems(path)
+    assert (problem.row, problem.column) == (2, "Giá trị")
+
+
+def test_the_download_columns_are_read_and_escaped_text_comes_back(tmp_path):
+    path = write_csv(
+        tmp_path,
+        "indicator,year,value,area,note,source,agency,sample\n"
+        "X,2023,-2.5,,'=HYPERLINK(\"http://x\"),'-2+3,SCT,False\n"
+        "X,2024,1.1250,,'ok,,,TRUE\n",  # 1.1250: how a download writes 1.125 unambiguously
+    )
+    first, second = read_observations(path, known_agencies={"SCT"})
+    assert (first.value, first.note, first.source, first.agency, first.sample) == (
+        -2.5,
+        '=HYPERLINK("http://x")',
+        "-2+3",
+        "SCT",
+        False,
+    )
+    assert (second.value, second.note, second.sample) == (1.125, "'ok", True)
+
+
+def test_unknown_agency_and_unreadable_sample_are_located(tmp_path):
+    path = write_csv(
+        tmp_path, "indicator,year,value,agency,sample\nX,2023,1,NOBODY,\nX,2024,1,,perhaps\n"
+    )
+    found = {(p.row, p.column): p.message for p in problems(path, known_agencies={"SCT"})}
+    assert set(found) == {(2, "agency"), (3, "sample")}
+    assert "NOBODY" in found[(2, "agency")] and "perhaps" in found[(3, "sample")]
+
+
+@pytest.mark.parametrize("value", [0.125, 1.125, -1.125, 2500.0, 36.5, 1e16, 1234567.891])
+def test_number_text_is_read_back_as_the_same_number(value):
+    assert parse_number(number_text(value)) == value
+
+
+def test_text_that_is_not_utf8_says_to_save_as_csv_utf8(tmp_path):
+    path = tmp_path / "excel.csv"
+    # Excel's plain "CSV" on a Vietnamese-locale PC writes Windows-1258, not UTF-8
+    path.write_bytes("indicator,year,value,note\nX,2024,1,ghi chú\n".encode("cp1258"))
+    (problem,) = problems(path)
+    assert "CSV UTF-8" in problem.message
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not a zip at all", b"PK\x03\x04 damaged zip", None],
+    ids=["text", "damaged-zip", "zip-without-workbook"],
+)
+def test_a_damaged_xlsx_is_named_in_plain_words(tmp_path, content):
+    path = tmp_path / "broken.xlsx"
+    if content is None:
+        import zipfile
+
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("hello.txt", "no workbook here")
+    else:
+        path.write_bytes(content)
+    for source in (path, io.BytesIO(path.read_bytes())):
+        (problem,) = problems(source, filename="broken.xlsx")
+        assert "not a readable .xlsx workbook" in problem.message
+        assert "BytesIO" not in problem.message and "no item named" not in problem.message

@@ -199,3 +199,31 @@ def test_nghe_an_file_round_trips_through_yaml():
     # the file is plain YAML data: loading it with PyYAML and parsing gives the same spec
     data = yaml.safe_load(NGHE_AN.read_text(encoding="utf-8"))
     assert parse_resolution(data) == load_resolution_file(NGHE_AN)
+
+
+def test_rank_and_cumulative_targets_need_no_direction():
+    data = copy.deepcopy(GOOD)
+    base = {k: v for k, v in data["targets"][0].items() if k != "direction"}
+    data["targets"] = [
+        {**base, "code": "R1", "kind": "rank", "target": {"year": 2030, "value": 20}},
+        {**base, "code": "C1", "kind": "cumulative", "count_from": 2025},
+    ]
+    spec = parse_resolution(data)
+    # a rank is lower-is-better; a count only grows
+    assert (spec.target("R1").direction, spec.target("C1").direction) == ("decrease", "increase")
+
+
+def test_other_kinds_still_need_a_direction_and_a_contradiction_is_refused():
+    data = copy.deepcopy(GOOD)
+    base = {k: v for k, v in data["targets"][0].items() if k != "direction"}
+    data["targets"] = [
+        {**base, "code": "L1"},  # [0] level without direction
+        {**base, "code": "R1", "kind": "rank", "direction": "increase"},  # [1]
+        {**base, "code": "C1", "kind": "cumulative", "count_from": 2025, "direction": "decrease"},
+    ]
+    data["targets"].append(GOOD["targets"][0])  # one good target, so the list is not empty
+    found = problems_of(data)
+    assert set(found) == {"targets[0].direction", "targets[1].direction", "targets[2].direction"}
+    assert "missing" in found["targets[0].direction"]
+    assert "decrease" in found["targets[1].direction"]
+    assert "increase" in found["targets[2].direction"]

@@ -9,6 +9,7 @@ register = template.Library()
 register.filter("num", formatting.num)
 register.filter("problem", formatting.problem)
 register.filter("for_target", formatting.for_target)
+register.filter("vietnamese_sorted", formatting.vietnamese_sorted)
 
 
 @register.filter
