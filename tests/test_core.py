@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from stihub.core.models import AdministrativeUnit, Agency, User
 from stihub.core.formatting import num
+from stihub.core.models import AdministrativeUnit, Agency, User
 
 from .conftest import PASSWORD
 

@@ -167,10 +167,10 @@ def test_vietnamese_sort_key_follows_the_alphabet_then_tones():
     ]  # fmt: skip
 
 
-def test_task_group_partners_are_in_vietnamese_order(client, nghe_an):
+def test_solution_group_partners_are_in_vietnamese_order(client, nghe_an):
     from stihub.core.models import Agency
 
-    group = nghe_an.task_groups.first()
+    group = nghe_an.solution_groups.first()
     names = ["Đô Lương", "Diễn Châu", "Ăn"]
     group.partner_agencies.set(
         [Agency.objects.create(code=f"P{i}", name=n) for i, n in enumerate(names)]

@@ -5,7 +5,7 @@ import yaml
 
 from stihub.engines.problems import DataError
 from stihub.monitoring.loading import load_resolution
-from stihub.monitoring.models import Indicator, Resolution, Target, TaskGroup
+from stihub.monitoring.models import Indicator, Resolution, SolutionGroup, Target
 
 from .conftest import NGHE_AN
 
@@ -45,11 +45,11 @@ def write(tmp_path, data, name="plan.yaml"):
     return path
 
 
-def test_nghe_an_loads_ten_targets_and_task_groups(db):
+def test_nghe_an_loads_ten_targets_and_solution_groups(db):
     resolution, counts = load_resolution(NGHE_AN)
     assert resolution.targets.count() == 10
     assert counts["targets created"] == 10
-    assert resolution.task_groups.exists()
+    assert resolution.solution_groups.exists()
     assert all(t.agency_id for t in resolution.targets.all())
     pii = resolution.targets.get(indicator__code="PII_RANK")
     assert (pii.kind, pii.baseline_year, pii.baseline_value, pii.target_value) == (
@@ -62,9 +62,9 @@ def test_nghe_an_loads_ten_targets_and_task_groups(db):
 
 def test_loading_twice_duplicates_nothing_and_adds_no_history(db):
     load_resolution(NGHE_AN)
-    before = (Target.objects.count(), TaskGroup.objects.count(), Target.history.count())
+    before = (Target.objects.count(), SolutionGroup.objects.count(), Target.history.count())
     _resolution, counts = load_resolution(NGHE_AN)
-    assert (Target.objects.count(), TaskGroup.objects.count(), Target.history.count()) == before
+    assert (Target.objects.count(), SolutionGroup.objects.count(), Target.history.count()) == before
     assert counts["targets unchanged"] == 10 and counts["targets created"] == 0
 
 

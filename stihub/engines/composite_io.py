@@ -1,6 +1,6 @@
 """Composite-index workbooks: read and check the inputs, write the stages, the command line.
 
-The workbook layout is COINr's (see shared/fixtures/composite-index): sheets InputIndData,
+The workbook layout is COINr's (see tests/fixtures/composite-index): sheets InputIndData,
 InputIndMeta, InputAggMeta and, when an indicator names a denominator, InputDenominators.
 Every problem found is reported with its sheet, row (as Excel shows it, header = row 1) and
 column, all at once, in a DataError; nothing is computed from a rejected workbook.
@@ -95,24 +95,41 @@ def _text(value) -> str | None:
     return str(value).strip()
 
 
+# The library's own errors name Python objects and zip internals; people get these instead.
+NOT_A_WORKBOOK = gettext_noop("the file is not an Excel workbook (.xlsx)")
+NO_WORKBOOK_PART = gettext_noop(
+    "the file is a zip archive without the parts of an Excel workbook (.xlsx)"
+)
+DAMAGED = gettext_noop(
+    "the workbook is damaged and cannot be read; open it in Excel and save it again"
+)
+# What openpyxl raises on a broken part of a zip it could open (ParseError is a SyntaxError).
+_BROKEN = (KeyError, ValueError, TypeError, IndexError, SyntaxError, EOFError, zipfile.BadZipFile)
+
+
 def _open(source) -> dict[str, _Sheet]:
+    """The sheets we read, or a DataError with one plain sentence saying why there are none."""
+    if isinstance(source, str | Path) and not Path(source).is_file():
+        problem = Problem(gettext_noop("file %(path)s cannot be read"), {"path": str(source)})
+        raise DataError([problem])
+    if not zipfile.is_zipfile(source):
+        raise DataError([Problem(NOT_A_WORKBOOK)])
     try:
         wb = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
-        raise DataError(
-            [
-                Problem(
-                    gettext_noop("cannot open %(path)s as an Excel workbook: %(error)s"),
-                    {"path": str(getattr(source, "name", source)), "error": str(exc)},
-                )
-            ]
-        ) from exc
+    except (KeyError, OSError, InvalidFileException) as exc:  # no [Content_Types] or workbook
+        raise DataError([Problem(NO_WORKBOOK_PART)]) from exc
+    except _BROKEN as exc:
+        raise DataError([Problem(DAMAGED)]) from exc
     sheets = {}
-    for ws in wb.worksheets:
-        if ws.title in REQUIRED_COLUMNS:
-            ws.reset_dimensions()  # some writers record a wrong sheet size
-            sheets[ws.title] = _Sheet(ws.title, list(ws.iter_rows(values_only=True)))
-    wb.close()
+    try:  # read-only sheets are parsed here, row by row
+        for ws in wb.worksheets:
+            if ws.title in REQUIRED_COLUMNS:
+                ws.reset_dimensions()  # some writers record a wrong sheet size
+                sheets[ws.title] = _Sheet(ws.title, list(ws.iter_rows(values_only=True)))
+    except _BROKEN as exc:
+        raise DataError([Problem(DAMAGED)]) from exc
+    finally:
+        wb.close()
     return sheets
 
 

@@ -10,7 +10,7 @@ Format (see `stihub/resolutions/nghe-an-2030.yaml` for a full example)::
     targets: [{code, title, indicator, unit, direction, kind, baseline?, target, count_from?,
                method?, agency?, source?, scale?, notes?}],
     (direction may be left out for kind rank, implied decrease, and cumulative, implied increase)
-    task_groups?: [{code, title, lead_agency, partner_agencies?, summary?}]
+    solution_groups?: [{code, title, lead_agency, partner_agencies?, summary?}]
 """
 
 import datetime
@@ -75,7 +75,7 @@ class TargetSpec:
 
 
 @dataclass(frozen=True)
-class TaskGroupSpec:
+class SolutionGroupSpec:
     """A group of tasks and solutions (nhóm nhiệm vụ, giải pháp) with its lead agency."""
 
     code: str
@@ -87,7 +87,7 @@ class TaskGroupSpec:
 
 @dataclass(frozen=True)
 class ResolutionSpec:
-    """A resolution (nghị quyết): its period, agencies, targets and task groups."""
+    """A resolution (nghị quyết): its period, agencies, targets and solution groups."""
 
     code: str
     title: str
@@ -97,7 +97,7 @@ class ResolutionSpec:
     issued: datetime.date | None = None
     agencies: tuple[AgencySpec, ...] = ()
     targets: tuple[TargetSpec, ...] = ()
-    task_groups: tuple[TaskGroupSpec, ...] = ()
+    solution_groups: tuple[SolutionGroupSpec, ...] = ()
 
     def target(self, code: str) -> TargetSpec:
         for target in self.targets:
@@ -228,7 +228,7 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-TOP_KEYS = ("code", "title", "issuer", "issued", "period", "agencies", "targets", "task_groups")
+TOP_KEYS = ("code", "title", "issuer", "issued", "period", "agencies", "targets", "solution_groups")
 AGENCY_KEYS = ("code", "name", "kind")
 TARGET_KEYS = (
     "code",
@@ -246,7 +246,7 @@ TARGET_KEYS = (
     "scale",
     "notes",
 )
-TASK_GROUP_KEYS = ("code", "title", "lead_agency", "partner_agencies", "summary")
+SOLUTION_GROUP_KEYS = ("code", "title", "lead_agency", "partner_agencies", "summary")
 
 
 def parse_resolution(data) -> ResolutionSpec:
@@ -278,7 +278,7 @@ def parse_resolution(data) -> ResolutionSpec:
     targets = _targets(c, data, start, end, known)
     if not targets and "targets" in data and isinstance(data["targets"], list):
         c.add("targets", gettext_noop("A resolution needs at least one target."))
-    task_groups = _task_groups(c, data, known)
+    solution_groups = _solution_groups(c, data, known)
 
     if c.problems:
         raise DataError(c.problems)
@@ -291,7 +291,7 @@ def parse_resolution(data) -> ResolutionSpec:
         issued=issued,
         agencies=tuple(agencies),
         targets=tuple(targets),
-        task_groups=tuple(task_groups),
+        solution_groups=tuple(solution_groups),
     )
 
 
@@ -504,11 +504,11 @@ def _target(c: _Checker, item: dict, path: str, start, end, known, code) -> Targ
     )
 
 
-def _task_groups(c: _Checker, data: dict, known: set[str] | None) -> list[TaskGroupSpec]:
+def _solution_groups(c: _Checker, data: dict, known: set[str] | None) -> list[SolutionGroupSpec]:
     result, seen = [], set()
-    for i, item in enumerate(c.items(data, "task_groups", "")):
-        path = f"task_groups[{i}]"
-        if c.mapping(item, path, TASK_GROUP_KEYS) is None:
+    for i, item in enumerate(c.items(data, "solution_groups", "")):
+        path = f"solution_groups[{i}]"
+        if c.mapping(item, path, SOLUTION_GROUP_KEYS) is None:
             continue
         code = c.get(item, "code", path, "code", required=True)
         title = c.get(item, "title", path, "text", required=True)
@@ -524,10 +524,12 @@ def _task_groups(c: _Checker, data: dict, known: set[str] | None) -> list[TaskGr
             _check_agency(c, partner.strip(), where, known)
             partners.append(partner.strip())
         if code in seen:
-            c.add(f"{path}.code", gettext_noop("Duplicate task group code %(code)s."), code=code)
+            c.add(
+                f"{path}.code", gettext_noop("Duplicate solution group code %(code)s."), code=code
+            )
         elif code and title and lead:
             seen.add(code)
-            result.append(TaskGroupSpec(code, title, lead, tuple(partners), summary))
+            result.append(SolutionGroupSpec(code, title, lead, tuple(partners), summary))
     return result
 
 

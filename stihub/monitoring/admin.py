@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Indicator, Observation, Resolution, Target, TaskGroup
+from .models import Indicator, Observation, Resolution, SolutionGroup, Target
 
 
 @admin.register(Resolution)
@@ -15,8 +15,8 @@ class TargetAdmin(SimpleHistoryAdmin):
     list_filter = ["resolution", "kind"]
 
 
-@admin.register(TaskGroup)
-class TaskGroupAdmin(SimpleHistoryAdmin):
+@admin.register(SolutionGroup)
+class SolutionGroupAdmin(SimpleHistoryAdmin):
     list_display = ["resolution", "code", "title", "lead_agency"]
     list_filter = ["resolution"]
 

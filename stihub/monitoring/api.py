@@ -11,7 +11,6 @@ from .filters import ObservationFilter, TargetFilter
 from .models import Observation, Resolution, Target
 from .progress import evaluate_targets
 
-
 READ_PUBLIC = {"list": PUBLIC, "retrieve": PUBLIC}
 TAG = "monitoring"
 
@@ -78,7 +77,8 @@ class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(
         tags=[TAG],
         description=_(
-            "Targets (mục tiêu) with their computed progress: latest value, projection, status and the computation in words."
+            "Targets (mục tiêu) with their computed progress: latest value, projection, "
+            "status and the computation in words."
         ),
     ),
     retrieve=extend_schema(tags=[TAG], description=_("One target with its progress.")),
@@ -104,7 +104,8 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(
         tags=[TAG],
         description=_(
-            "Observations (số liệu): one value of an indicator for a year; an empty area is the headline series."
+            "Observations (số liệu): one value of an indicator for a year; an empty area is "
+            "the headline series."
         ),
     ),
     retrieve=extend_schema(tags=[TAG], description=_("One observation.")),

@@ -11,7 +11,7 @@ from stihub.core.upsert import Change, upsert
 from stihub.engines.problems import DataError, Problem, gettext_noop
 from stihub.engines.resolution import ResolutionSpec, load_resolution_file
 
-from .models import Indicator, Resolution, Target, TaskGroup
+from .models import Indicator, Resolution, SolutionGroup, Target
 
 
 def _agencies(spec: ResolutionSpec, counts: Counter) -> dict[str, Agency]:
@@ -19,7 +19,7 @@ def _agencies(spec: ResolutionSpec, counts: Counter) -> dict[str, Agency]:
         _obj, change = upsert(Agency, {"code": a.code}, {"name": a.name, "kind": a.kind})
         counts[f"agencies {change.value}"] += 1
     wanted = {t.agency for t in spec.targets if t.agency}
-    for g in spec.task_groups:
+    for g in spec.solution_groups:
         wanted |= {g.lead_agency, *g.partner_agencies} - {None}
     found = {a.code: a for a in Agency.objects.filter(code__in=wanted)}
     missing = sorted(wanted - found.keys())
@@ -67,10 +67,10 @@ def load_resolution(path: str | Path) -> tuple[Resolution, Counter]:
 
 @transaction.atomic
 def load_resolution_spec(spec: ResolutionSpec, checksum: str = "") -> tuple[Resolution, Counter]:
-    """Create or update a resolution, its agencies, indicators, targets and task groups.
+    """Create or update a resolution, its agencies, indicators, targets and solution groups.
 
     Loading the same file twice changes nothing; a changed file updates what changed and
-    removes the targets and task groups the file no longer has (their history remains).
+    removes the targets and solution groups the file no longer has (their history remains).
     """
     counts: Counter = Counter()
     agencies = _agencies(spec, counts)
@@ -97,9 +97,9 @@ def load_resolution_spec(spec: ResolutionSpec, checksum: str = "") -> tuple[Reso
             _target_values(t, order, agencies, indicator),
         )
         counts[f"targets {change.value}"] += 1
-    for order, g in enumerate(spec.task_groups, start=1):
+    for order, g in enumerate(spec.solution_groups, start=1):
         group, change = upsert(
-            TaskGroup,
+            SolutionGroup,
             {"resolution": resolution, "code": g.code},
             {
                 "order": order,
@@ -113,10 +113,10 @@ def load_resolution_spec(spec: ResolutionSpec, checksum: str = "") -> tuple[Reso
             group.partner_agencies.set(partners)
             if change is Change.UNCHANGED:
                 change = Change.UPDATED
-        counts[f"task groups {change.value}"] += 1
+        counts[f"solution groups {change.value}"] += 1
     for model, codes, label in (
         (Target, [t.code for t in spec.targets], "targets removed"),
-        (TaskGroup, [g.code for g in spec.task_groups], "task groups removed"),
+        (SolutionGroup, [g.code for g in spec.solution_groups], "solution groups removed"),
     ):
         for obj in model.objects.filter(resolution=resolution).exclude(code__in=codes):
             obj.delete()

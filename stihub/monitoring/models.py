@@ -1,4 +1,4 @@
-"""Resolutions as data: their targets, task groups, indicators and observations."""
+"""Resolutions as data: their targets, solution groups, indicators and observations."""
 
 from django.conf import settings
 from django.db import models
@@ -94,11 +94,11 @@ class Target(AuditedModel):
         return f"{self.code}. {self.title}"
 
 
-class TaskGroup(AuditedModel):
+class SolutionGroup(AuditedModel):
     """A group of tasks and solutions (nhóm nhiệm vụ, giải pháp) with its lead agency."""
 
     resolution = models.ForeignKey(
-        Resolution, models.CASCADE, related_name="task_groups", verbose_name=_("resolution")
+        Resolution, models.CASCADE, related_name="solution_groups", verbose_name=_("resolution")
     )
     code = models.CharField(_("code"), max_length=30)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -109,19 +109,21 @@ class TaskGroup(AuditedModel):
         models.PROTECT,
         null=True,
         blank=True,
-        related_name="led_task_groups",
+        related_name="led_solution_groups",
         verbose_name=_("lead agency"),
     )
     partner_agencies = models.ManyToManyField(
-        Agency, blank=True, related_name="task_groups", verbose_name=_("partner agencies")
+        Agency, blank=True, related_name="solution_groups", verbose_name=_("partner agencies")
     )
 
     class Meta:
-        verbose_name = _("task group")
-        verbose_name_plural = _("task groups")
+        verbose_name = _("solution group")
+        verbose_name_plural = _("solution groups")
         ordering = ["resolution", "order", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["resolution", "code"], name="unique_task_group_code")
+            models.UniqueConstraint(
+                fields=["resolution", "code"], name="unique_solution_group_code"
+            )
         ]
 
     def __str__(self):

@@ -60,7 +60,7 @@ def dashboard(request, code):
         (p, charts.sparkline(p.chart_points(), invert=p.target.kind == TargetKind.RANK))
         for p in progresses
     ]
-    task_groups = resolution.task_groups.select_related("lead_agency").prefetch_related(
+    solution_groups = resolution.solution_groups.select_related("lead_agency").prefetch_related(
         "partner_agencies"
     )
     return render(
@@ -73,7 +73,7 @@ def dashboard(request, code):
             "rows": rows,
             "summary": _status_counts(progresses),
             "has_sample": any(p.is_sample for p in progresses),
-            "task_groups": task_groups,
+            "solution_groups": solution_groups,
             "can_history": request.user.has_perm("core.view_history"),
         },
     )

@@ -40,8 +40,8 @@ def test_nghe_an_judgements_are_encoded():
     # every reference resolves to a declared agency
     codes = {a.code for a in spec.agencies}
     assert all(t.agency in codes for t in spec.targets)
-    assert all(g.lead_agency in codes for g in spec.task_groups)
-    assert {"III.1", "III.2", "III.3", "III.4", "III.5"} <= {g.code for g in spec.task_groups}
+    assert all(g.lead_agency in codes for g in spec.solution_groups)
+    assert {"III.1", "III.2", "III.3", "III.4", "III.5"} <= {g.code for g in spec.solution_groups}
 
 
 SECOND = """
@@ -76,7 +76,7 @@ def test_an_unrelated_resolution_parses(tmp_path):
     spec = load_resolution_file(path)
     assert spec.code == "NQ57-TW-2030"
     assert spec.issued.isoformat() == "2024-12-22"
-    assert spec.agencies == () and spec.task_groups == ()
+    assert spec.agencies == () and spec.solution_groups == ()
     a1, a2 = spec.targets
     assert (a1.method, a1.baseline_value, a1.target_value) == ("cagr_ratio", 0.7, 2.0)
     assert (a2.direction, a2.method, a2.agency) == ("decrease", "unsd2023", None)
@@ -99,7 +99,7 @@ GOOD = {
             "agency": "SKHCN",
         }
     ],
-    "task_groups": [{"code": "III.1", "title": "g", "lead_agency": "SKHCN"}],
+    "solution_groups": [{"code": "III.1", "title": "g", "lead_agency": "SKHCN"}],
 }
 
 
@@ -112,7 +112,7 @@ def problems_of(data) -> dict[str, str]:
 def test_good_minimal_data_parses():
     spec = parse_resolution(GOOD)
     assert spec.target("A1").agency == "SKHCN"
-    assert spec.task_groups[0].partner_agencies == ()
+    assert spec.solution_groups[0].partner_agencies == ()
 
 
 def test_every_mistake_is_reported_with_its_path():
@@ -135,7 +135,7 @@ def test_every_mistake_is_reported_with_its_path():
         {**base, "code": "B4", "baseline": {"year": 2030, "value": 1}},  # [12] not before T
         {**base, "code": "B5", "indicator": "gerd-gdp"},  # [13]
     ]
-    data["task_groups"].append({"code": "III.2", "title": "g", "lead_agency": "SNN"})
+    data["solution_groups"].append({"code": "III.2", "title": "g", "lead_agency": "SNN"})
     found = problems_of(data)
     assert "sumary" in found
     assert "Unknown key tagret" in found["targets[0].tagret"]
@@ -154,7 +154,7 @@ def test_every_mistake_is_reported_with_its_path():
     assert "factor, not a value" in found["targets[11].target.value"]
     assert "before the target year" in found["targets[12].baseline.year"]
     assert "upper snake case" in found["targets[13].indicator"]
-    assert "SNN" in found["task_groups[1].lead_agency"]
+    assert "SNN" in found["solution_groups[1].lead_agency"]
 
 
 def test_missing_keys_and_wrong_shapes():

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext_lazy as _
 
-from stihub.core.models import Agency
 from stihub.core.formatting import problem
+from stihub.core.models import Agency
 from stihub.engines.problems import DataError
 from stihub.monitoring.importing import import_observations
 
