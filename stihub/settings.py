@@ -150,6 +150,30 @@ if not DEBUG:
 # Uploads are read in memory up to this size; larger files are refused by the forms.
 STIHUB_MAX_UPLOAD_BYTES = env_int("STIHUB_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = STIHUB_MAX_UPLOAD_BYTES
+# Uploaded files go through Django's storage API: a folder under the var dir by default, never
+# under the static root, and served only by permission-checked views (no MEDIA_URL). With
+# STIHUB_S3_BUCKET set, S3-compatible storage (django-storages; credentials from the standard
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables).
+MEDIA_ROOT = Path(os.environ.get("STIHUB_MEDIA_ROOT", VAR_DIR / "media"))
+_STATIC_FOLDERS = [STATIC_ROOT, *STATICFILES_DIRS]
+if any(MEDIA_ROOT.resolve().is_relative_to(Path(d).resolve()) for d in _STATIC_FOLDERS):
+    raise ImproperlyConfigured("STIHUB_MEDIA_ROOT must not be inside a static files folder")
+_S3_BUCKET = os.environ.get("STIHUB_S3_BUCKET", "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if not _S3_BUCKET
+    else {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _S3_BUCKET,
+            "endpoint_url": os.environ.get("STIHUB_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("STIHUB_S3_REGION") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # The resolution shown on the home page; the newest one when empty.
 STIHUB_DEFAULT_RESOLUTION = os.environ.get("STIHUB_DEFAULT_RESOLUTION", "")
 

@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from rest_framework.permissions import BasePermission
 
-from .rules import PUBLIC, anyone, is_dost  # noqa: F401  (TRANSITION: removed at integration)
+from .rules import PUBLIC
 
 __all__ = ["PUBLIC", "RulePermission", "check", "require"]
 
@@ -38,27 +38,18 @@ class _SignIn(Exception):
 
 def require(perm: str):
     """Decorator: the view runs only for users holding `perm`; others get sign-in or 403."""
-    if callable(perm):  # TRANSITION: a predicate, until every view names its permission
-        predicate, perm = perm, None
-    else:
-        predicate = None
-        _known(perm)
+    _known(perm)
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             try:
-                if predicate is not None:
-                    if not predicate.test(request.user):
-                        raise _SignIn if not request.user.is_authenticated else PermissionDenied
-                else:
-                    check(request, perm)
+                check(request, perm)
                 return view(request, *args, **kwargs)
             except _SignIn:
                 return redirect_to_login(request.get_full_path())
 
-        wrapped.permission = perm or predicate
-        wrapped.permission_rule = perm or predicate  # TRANSITION
+        wrapped.permission = perm
         return wrapped
 
     return decorator

@@ -1,3 +1,4 @@
+import json
 import os
 
 from django.apps import apps
@@ -31,6 +32,8 @@ def _display(field, value):
         return dict(field.flatchoices).get(value, value)
     if field.is_relation:
         return field.related_model._default_manager.filter(pk=value).first() or value
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
     if isinstance(value, float):
         return num(value, 1 if value.is_integer() else None)
     return truncatechars(str(value), LONGEST_VALUE)

@@ -8,13 +8,44 @@ from stihub.core.formatting import num
 from stihub.monitoring.charts import SERIES, TARGET
 
 MEDIAN = "#6e7781"
+CHAR_PX = 6.6  # a generous mean character width of the 11px `.tick` text (stihub.css)
+LINE_PX = 12
+
+
+def wrap(label: str, chars: int, lines: int = 2) -> list[str]:
+    """The label in at most `lines` lines of at most `chars` characters, broken between words;
+    what does not fit is cut and ends in "…"."""
+    words, out = label.split(), []
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= chars:
+            line += " " + words.pop(0)
+        out.append(line)
+    if words:
+        out[-1] = out[-1][: chars - 1].rstrip() + "…"
+    return [line if len(line) <= chars else line[: chars - 1] + "…" for line in out]
+
+
+def _label(label: str, right: float, mid: float, width: float) -> str:
+    """A row label ending at `right`, within `width` pixels; the full name as its tooltip."""
+    lines = wrap(label, int(width // CHAR_PX))
+    top = mid + 4 - (len(lines) - 1) * LINE_PX / 2
+    spans = "".join(
+        f'<tspan x="{right}" y="{top + i * LINE_PX:.1f}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return (
+        f'<g class="label"><title>{escape(label)}</title>'
+        f'<text x="{right}" text-anchor="end" class="tick">{spans}</text></g>'
+    )
 
 
 def score_bars(rows, *, title: str, width=720, row_height=30, hi=100.0):
     """Horizontal bars: rows of (label, unit score, leader score, median score).
 
     The unit's score is the bar; the leader's (rank 1 on the index) a green tick, the median
-    across units a grey tick. Scores are on the normalised scale (0 to `hi`).
+    across units a grey tick. Scores are on the normalised scale (0 to `hi`). Long labels wrap
+    to two lines and are shortened to stay inside the chart; the full name is the tooltip.
     """
     if not rows:
         return ""
@@ -36,9 +67,8 @@ def score_bars(rows, *, title: str, width=720, row_height=30, hi=100.0):
         y = legend_h + i * row_height
         mid = y + row_height / 2
         parts.append(
-            f'<text x="{label_w - 8}" y="{mid + 4:.1f}" text-anchor="end" class="tick">'
-            f"{escape(label)}</text>"
-            f'<rect x="{label_w}" y="{y + 6}" width="{bar_w}" height="{row_height - 12}"'
+            _label(label, label_w - 8, mid, label_w - 12)
+            + f'<rect x="{label_w}" y="{y + 6}" width="{bar_w}" height="{row_height - 12}"'
             f' fill="#f3f4f6"/>'
         )
         if value is not None:

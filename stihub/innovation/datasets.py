@@ -1,7 +1,8 @@
 """Index datasets: read a stored workbook, compute it with the engine, cache what pages show.
 
 Parsed data and computed results are kept per process, keyed by the workbook checksum and settings,
-so a page view after the first one does not re-read or recompute.
+so a page view after the first one does not re-read or recompute; the file is read from storage
+only when the process has not parsed it yet.
 """
 
 import hashlib
@@ -10,6 +11,7 @@ import math
 from collections import OrderedDict
 
 import pandas as pd
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from stihub.engines.composite import IndexData, Result, Settings, compute
@@ -45,8 +47,23 @@ def engine_settings(stored: dict) -> Settings:
     return Settings(**{k: stored[k] for k in SETTING_KEYS if stored.get(k) is not None})
 
 
+def _stored_bytes(dataset: IndexDataset) -> bytes:
+    with dataset.workbook.open("rb") as stored:
+        return stored.read()
+
+
 def dataset_data(dataset: IndexDataset) -> IndexData:
-    return _remember(_data_cache, dataset.sha256, lambda: read_bytes(bytes(dataset.workbook)))
+    return _remember(_data_cache, dataset.sha256, lambda: read_bytes(_stored_bytes(dataset)))
+
+
+def indicators(dataset: IndexDataset) -> list[dict]:
+    """Every indicator as pages show it: code, name (the workbook's IndName, else the code) and
+    whether a lower raw value is better (Direction -1)."""
+    meta = dataset_data(dataset).indicators
+    return [
+        {"code": c, "name": _name(meta, c), "lower_is_better": meta.at[c, "Direction"] == -1}
+        for c in meta.index
+    ]
 
 
 def dataset_result(dataset: IndexDataset) -> Result:
@@ -108,17 +125,19 @@ def store_dataset(
     province_unit,
     user,
     is_sample=False,
+    is_official=False,
 ) -> IndexDataset:
     """Check and compute the workbook, then store it with its results; DataError stores nothing.
 
-    An existing dataset of the same code and year is replaced; its history keeps the old one.
+    An existing dataset of the same code and year is replaced; its history names the old file,
+    which stays on storage.
     """
     data = read_bytes(content)
     stored = {k: chosen.get(k) for k in SETTING_KEYS if chosen.get(k) not in (None, "")}
     result = compute(data, engine_settings(stored))
     values = {
         "title": title,
-        "workbook": content,
+        "workbook": ContentFile(content, name=filename),
         "sha256": hashlib.sha256(content).hexdigest(),
         "filename": filename,
         "settings": stored,
@@ -126,6 +145,7 @@ def store_dataset(
         "province_unit": province_unit,
         "uploaded_by": user,
         "is_sample": is_sample,
+        "is_official": is_official,
     }
     dataset, _created = IndexDataset.objects.update_or_create(code=code, year=year, defaults=values)
     return dataset

@@ -30,6 +30,14 @@ NAMES = {
 }
 
 
+def _name(code: str) -> str:
+    """A pillar's or sub-index's PII name; a group is named «nhóm k» of its pillar."""
+    if code in NAMES:
+        return NAMES[code]
+    pillar, number = code.rstrip("0123456789"), code[len(code.rstrip("0123456789")) :]
+    return f"{NAMES[pillar]} — nhóm {number}" if pillar in NAMES and number else code
+
+
 def build_sample_index(seed: int = 2030):
     """Store the sample dataset once; later runs leave it (and its history) as it is."""
     stored = IndexDataset.objects.filter(code="PII", year=SAMPLE_YEAR, is_sample=True).first()
@@ -44,8 +52,10 @@ def build_sample_index(seed: int = 2030):
         values=data.values.rename(index=codes),
         denominators=data.denominators.rename(index=codes),
     )
-    data.aggregates["Name"] = [
-        NAMES.get(code, name) for code, name in data.aggregates["Name"].items()
+    data.aggregates["Name"] = [_name(code) for code in data.aggregates.index]
+    # Sample indicators have no published names: they say they are samples, and of which group.
+    data.indicators["Name"] = [
+        f"Chỉ số mẫu {code[1:]} ({_name(group)})" for code, group in data.indicators["Agg1"].items()
     ]
     data.units["UnitName"] = [
         "Nghệ An (mẫu)" if code == PROVINCE else f"Tỉnh mẫu {code[1:]}" for code in data.units.index

@@ -1,8 +1,12 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from stihub.core.forms import NumberField
+from stihub.core.uploads import XLSX, check_upload
+
 from .models import IndexDataset
+
+DEFAULT_MAX_FRACTION = 0.5  # a plausible yearly improvement; no limit proposed thirty-fold rises
 
 
 class UploadForm(forms.Form):
@@ -36,6 +40,11 @@ class UploadForm(forms.Form):
         help_text=_("Empty: 10% of the number of units, rounded up."),
     )
     is_sample = forms.BooleanField(label=_("Sample data (not official)"), required=False)
+    is_official = forms.BooleanField(
+        label=_("The official PII of this year"),
+        required=False,
+        help_text=_("Only the official dataset can be published to the resolution."),
+    )
     replace = forms.BooleanField(
         label=_("Replace the stored dataset of this year"),
         required=False,
@@ -43,16 +52,16 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Only .xlsx workbooks can be uploaded."))
-        if upload.size > settings.STIHUB_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than the allowed size."))
-        return upload
+        return check_upload(self.cleaned_data["file"], [XLSX])
 
     def clean(self):
         data = super().clean()
         code, year = data.get("code"), data.get("year")
+        if data.get("is_official") and code:
+            candidate = IndexDataset(code=code, is_sample=data.get("is_sample", False))
+            reason = candidate.why_not_official()
+            if reason:
+                self.add_error("is_official", reason)
         exists = IndexDataset.objects.filter(code=code, year=year).exists()
         if code and year and exists and not data.get("replace"):
             raise forms.ValidationError(
@@ -73,17 +82,25 @@ class PlanForm(forms.Form):
         help_text=_("None selected: every indicator may change."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    max_fraction = forms.FloatField(
+    max_fraction = NumberField(
         label=_("Largest change of a raw value, as a fraction"),
         required=False,
         min_value=0.0,
-        # xgettext:no-python-format
-        help_text=_("For example 0.5 allows at most +50% on each indicator; empty: no limit."),
+        initial=DEFAULT_MAX_FRACTION,
+        help_text=_(
+            # xgettext:no-python-format
+            "0,5 (the default, also when empty) allows each indicator to change by at most 50% "
+            "of its current raw value; 2 allows up to three times the value."
+        ),
     )
 
     def __init__(self, *args, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["allowed"].choices = [(i["code"], _label(i)) for i in indicators]
+
+    def clean_max_fraction(self):
+        value = self.cleaned_data["max_fraction"]
+        return DEFAULT_MAX_FRACTION if value is None else value
 
 
 def _label(indicator):
@@ -103,12 +120,13 @@ class EditForm(forms.Form):
         for indicator in indicators:
             code = indicator["code"]
             value = current.get(code)
-            self.fields[self.PREFIX + code] = forms.FloatField(
+            field = NumberField(
                 label=_label(indicator),
                 required=False,
                 initial=None if value is None or value != value else value,
-                widget=forms.NumberInput(attrs={"step": "any"}),
             )
+            field.lower_is_better = indicator.get("lower_is_better", False)
+            self.fields[self.PREFIX + code] = field
         self.current = current
 
     def clean(self):

@@ -1,7 +1,9 @@
-"""Publish the province's index rank and score to the resolution as observations.
+"""Publish the province's PII rank and score to the resolution as observations.
 
-The review workflow does not exist yet: publishing writes the observations directly (DOST
-only). Once review exists, this should submit them for review instead.
+Only the dataset DOST marked as the official PII of its year may publish, so a sample or a
+non-PII workbook never feeds an official status. DOST first sees what will change (`preview`),
+then publishes. The review workflow does not exist yet: publishing writes the observations
+directly (DOST only). Once review exists, this should submit them for review instead.
 """
 
 from collections import Counter
@@ -23,11 +25,57 @@ INDICATOR_NAMES = {
 
 
 class PublishError(ValueError):
-    """The dataset cannot be published (no province unit, or the province has no rank)."""
+    """The dataset cannot be published; the message says why."""
 
 
 def source_of(dataset: IndexDataset) -> str:
     return f"Chỉ số ĐMST cấp địa phương — bộ dữ liệu {dataset.title}"
+
+
+def figures(dataset: IndexDataset) -> dict[str, tuple[float, str]]:
+    """Indicator code -> (value, note) that publishing writes; PublishError when it may not."""
+    if dataset.is_sample:
+        raise PublishError(_("Sample data is never published to the resolution."))
+    if not dataset.is_official:
+        raise PublishError(
+            _(
+                "This dataset is not marked as the official PII of %(year)s: only the official "
+                "dataset is published."
+            )
+            % {"year": dataset.year}
+        )
+    unit = dataset.province_unit
+    if not unit:
+        raise PublishError(_("This dataset does not name our province's unit."))
+    entry = unit_entry(dataset, unit)
+    top = dataset.results.get("index")
+    if entry is None or entry["ranks"].get(top) is None:
+        raise PublishError(_("Unit %(unit)s has no index rank in this dataset.") % {"unit": unit})
+    count = len(dataset.results["units"])
+    return {
+        RANK_INDICATOR: (float(entry["ranks"][top]), f"{unit}: hạng trong {count} đơn vị"),
+        SCORE_INDICATOR: (round(float(entry["scores"][top]), 2), f"{unit}: điểm chỉ số"),
+    }
+
+
+def _current(code: str, year: int) -> Observation | None:
+    return Observation.objects.filter(indicator__code=code, year=year, area="").first()
+
+
+def preview(dataset: IndexDataset) -> list[dict]:
+    """What publishing would change: per indicator, the current value (None) and the new one."""
+    rows = []
+    for code, (value, _note) in figures(dataset).items():
+        current = _current(code, dataset.year)
+        rows.append(
+            {
+                "code": code,
+                "name": INDICATOR_NAMES[code],
+                "current": None if current is None else current.value,
+                "new": value,
+            }
+        )
+    return rows
 
 
 def _write(indicator, year, values: dict, user) -> Change:
@@ -42,21 +90,9 @@ def _write(indicator, year, values: dict, user) -> Change:
 @transaction.atomic
 def publish(dataset: IndexDataset, user) -> Counter:
     """Write the province unit's rank and index score for the dataset year; returns the changes."""
-    unit = dataset.province_unit
-    if not unit:
-        raise PublishError(_("This dataset does not name our province's unit."))
-    entry = unit_entry(dataset, unit)
-    top = dataset.results.get("index")
-    if entry is None or entry["ranks"].get(top) is None:
-        raise PublishError(_("Unit %(unit)s has no index rank in this dataset.") % {"unit": unit})
-    count = len(dataset.results["units"])
-    common = {"source": source_of(dataset), "is_sample": dataset.is_sample}
-    figures = {
-        RANK_INDICATOR: (float(entry["ranks"][top]), f"{unit}: hạng trong {count} đơn vị"),
-        SCORE_INDICATOR: (round(float(entry["scores"][top]), 2), f"{unit}: điểm chỉ số"),
-    }
+    common = {"source": source_of(dataset), "is_sample": False}
     counts: Counter = Counter()
-    for code, (value, note) in figures.items():
+    for code, (value, note) in figures(dataset).items():
         indicator, _created = Indicator.objects.get_or_create(
             code=code, defaults={"name": INDICATOR_NAMES[code]}
         )

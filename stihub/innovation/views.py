@@ -1,19 +1,20 @@
 """Innovation-index pages: datasets, ranking, a unit's profile, the what-if planner, publishing.
 
-Reading and computing are public (nothing is stored by the planner or the hand edit); upload
-and publishing are for DOST staff.
+Reading and computing are public (nothing is stored by the planner or the hand edit); upload,
+the official mark, publishing and the uploaded workbook itself are for DOST staff.
 """
 
 import io
 import statistics
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from stihub.core.permissions import anyone, is_dost, require
+from stihub.core.permissions import PUBLIC, require
+from stihub.core.uploads import XLSX
 from stihub.engines.composite_analysis import (
     correlations,
     cronbach_alpha,
@@ -24,13 +25,13 @@ from stihub.engines.composite_io import write_workbook
 from stihub.engines.composite_whatif import apply_changes, plan
 from stihub.engines.problems import DataError
 from stihub.monitoring.charts import target_chart
-from stihub.monitoring.downloads import CONTENT_TYPES
 
 from . import charts
 from .datasets import (
     dataset_data,
     dataset_result,
     engine_settings,
+    indicators,
     rank_path,
     store_dataset,
     unit_entry,
@@ -38,7 +39,7 @@ from .datasets import (
 )
 from .forms import EditForm, PlanForm, UploadForm
 from .models import IndexDataset
-from .publishing import PublishError, publish
+from .publishing import PublishError, preview, publish
 
 DATASET_FIELDS = (
     "code",
@@ -47,15 +48,12 @@ DATASET_FIELDS = (
     "results",
     "province_unit",
     "is_sample",
-    "settings",
-    "updated_at",
+    "is_official",
 )
 
 
 def _dataset(code, year):
-    """The dataset without its workbook: that is fetched only when the process has not parsed it."""
-    queryset = IndexDataset.objects.only(*DATASET_FIELDS, "sha256", "filename")
-    return get_object_or_404(queryset, code=code, year=year)
+    return get_object_or_404(IndexDataset, code=code, year=year)
 
 
 def _unit(dataset, unit):
@@ -69,14 +67,13 @@ def _aggregate_names(dataset):
     return {a["code"]: a["name"] for a in dataset.results["aggregates"]}
 
 
-@require(anyone)
+@require(PUBLIC)
 def datasets(request):
     items = IndexDataset.objects.only(*DATASET_FIELDS)
-    context = {"items": items, "can_edit": is_dost(request.user)}
-    return render(request, "innovation/datasets.html", context)
+    return render(request, "innovation/datasets.html", {"items": items})
 
 
-@require(is_dost)
+@require("innovation.upload_dataset")
 def upload(request):
     """DOST staff upload a workbook; a bad one is rejected with every problem, nothing stored."""
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -94,6 +91,7 @@ def upload(request):
                 province_unit=f["province_unit"].strip(),
                 user=request.user,
                 is_sample=f["is_sample"],
+                is_official=f["is_official"],
             )
         except DataError as error:
             problems = error.problems
@@ -110,10 +108,11 @@ def upload(request):
 
 
 def _treated(dataset):
-    """[(indicator, method, steps, high values replaced, low values replaced)] where treated."""
+    """[(indicator, name, method, steps, high values replaced, low replaced)] where treated."""
     info = dataset_result(dataset).treat_info
+    names = {i["code"]: i["name"] for i in indicators(dataset)}
     return [
-        (code, row["method"], int(row["steps"]), int(row["high"]), int(row["low"]))
+        (code, names[code], row["method"], int(row["steps"]), int(row["high"]), int(row["low"]))
         for code, row in info.iterrows()
         if row["method"] != "none"
     ]
@@ -130,7 +129,7 @@ def _coherence(dataset, names):
     ]
 
 
-@require(anyone)
+@require(PUBLIC)
 def ranking(request, code, year):
     dataset = _dataset(code, year)
     results = dataset.results
@@ -144,7 +143,6 @@ def ranking(request, code, year):
             "index": results["index"],
             "columns": [(c, names[c]) for c in results["columns"]],
             "treated": _treated(dataset),
-            "can_publish": is_dost(request.user) and bool(dataset.province_unit),
             "coherence": _coherence(dataset, names),
         },
     )
@@ -164,23 +162,40 @@ def _bars(dataset, entry):
     return leader, rows
 
 
-@require(anyone)
+@require(PUBLIC)
 def results_xlsx(request, code, year):
     """Every stage of the computation (as COINr names the sheets), ranks and treatment."""
     dataset = _dataset(code, year)
     buffer = io.BytesIO()
     write_workbook(dataset_result(dataset), buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES["xlsx"])
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX.content_type)
     response["Content-Disposition"] = f'attachment; filename="{code}-{year}-results.xlsx"'
     return response
 
 
-@require(anyone)
+@require("innovation.download_workbook")
+def workbook(request, code, year):
+    """The workbook as uploaded: DOST only, since it may hold figures not yet published."""
+    dataset = _dataset(code, year)
+    try:
+        stored = dataset.workbook.open("rb")
+    except (OSError, ValueError) as error:  # no file name, or the file is gone from storage
+        raise Http404(_("The stored workbook file is missing.")) from error
+    return FileResponse(
+        stored, as_attachment=True, filename=dataset.filename, content_type=XLSX.content_type
+    )
+
+
+@require(PUBLIC)
 def profile(request, code, year, unit):
     dataset = _dataset(code, year)
     entry = _unit(dataset, unit)
     leader, rows = _bars(dataset, entry)
-    best, worst = strengths_weaknesses(dataset_result(dataset), unit, n=5)
+    lower = {i["code"] for i in indicators(dataset) if i["lower_is_better"]}
+    best, worst = (
+        [{**row, "lower_is_better": row["indicator"] in lower} for row in table.to_dict("records")]
+        for table in strengths_weaknesses(dataset_result(dataset), unit, n=5)
+    )
     path = rank_path(dataset, unit)
     chart = ""
     if len(path) > 1:
@@ -199,8 +214,9 @@ def profile(request, code, year, unit):
             "bars": charts.score_bars(
                 rows, title=_("Scores of %(unit)s") % {"unit": entry["name"]}
             ),
-            "strengths": best.to_dict("records"),
-            "weaknesses": worst.to_dict("records"),
+            "strengths": best,
+            "weaknesses": worst,
+            "any_lower": any(r["lower_is_better"] for r in best + worst),
             "band": unit_uncertainty(dataset, unit),
             "path": path,
             "path_chart": chart,
@@ -216,21 +232,22 @@ def _planner_context(dataset, entry, plan_form, edit_form):
         "count": len(dataset.results["units"]),
         "plan_form": plan_form,
         "edit_form": edit_form,
+        "any_lower": any(i["lower_is_better"] for i in indicators(dataset)),
     }
 
 
 def _forms(dataset, unit, request=None, which=None):
-    indicators = dataset.results["indicators"]
+    shown = indicators(dataset)
     raw = dataset_data(dataset).values.loc[unit].to_dict()
     plan_data = request.POST if which == "plan" else None
     edit_data = request.POST if which == "edit" else None
     return (
-        PlanForm(plan_data, indicators=indicators),
-        EditForm(edit_data, indicators=indicators, current=raw),
+        PlanForm(plan_data, indicators=shown),
+        EditForm(edit_data, indicators=shown, current=raw),
     )
 
 
-@require(anyone)
+@require(PUBLIC)
 def planner(request, code, year, unit):
     """What-if: the smallest improvements that reach a goal rank (POST computes, stores nothing)."""
     dataset = _dataset(code, year)
@@ -252,13 +269,13 @@ def planner(request, code, year, unit):
         except ValueError:  # the engine refuses settings it cannot plan with
             plan_form.add_error(None, _("No plan can be computed for this dataset."))
         else:
-            names = {i["code"]: i["name"] for i in dataset.results["indicators"]}
+            shown = {i["code"]: i for i in indicators(dataset)}
             context["plan"] = result
-            context["changes"] = [(c, names.get(c.indicator, c.indicator)) for c in result.changes]
+            context["changes"] = [(c, shown[c.indicator]) for c in result.changes]
     return render(request, "innovation/planner.html", context)
 
 
-@require(anyone)
+@require(PUBLIC)
 @require_POST
 def edit(request, code, year, unit):
     """Recompute the index with the unit's raw values changed by hand; htmx gets a fragment."""
@@ -287,12 +304,16 @@ def edit(request, code, year, unit):
     return render(request, "innovation/planner.html", context)
 
 
-@require(is_dost)
-@require_POST
+@require("innovation.publish_dataset")
+@require_http_methods(["GET", "POST"])
 def publish_view(request, code, year):
-    """Write our province's rank and score as observations of the resolution's PII indicators."""
+    """GET: what publishing would change (current and new values); POST: publish. Only the
+    official PII dataset publishes; otherwise the reason is shown on the ranking page."""
     dataset = _dataset(code, year)
     try:
+        if request.method == "GET":
+            rows = preview(dataset)
+            return render(request, "innovation/publish.html", {"dataset": dataset, "rows": rows})
         counts = publish(dataset, request.user)
     except PublishError as error:
         messages.error(request, str(error))
@@ -302,4 +323,29 @@ def publish_view(request, code, year):
             _("Published: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
             % {k: counts[k] for k in ("created", "updated", "unchanged")},
         )
+    return redirect("innovation:ranking", dataset.code, dataset.year)
+
+
+@require("innovation.mark_official")
+@require_POST
+def official(request, code, year):
+    """DOST marks the dataset as the official PII of its year, or withdraws the mark."""
+    dataset = _dataset(code, year)
+    wanted = bool(request.POST.get("is_official"))
+    reason = dataset.why_not_official() if wanted else None
+    if reason:
+        messages.error(request, reason)
+    elif wanted != dataset.is_official:
+        dataset.is_official = wanted
+        dataset.save(update_fields=["is_official", "updated_at"])
+        if wanted:
+            messages.success(
+                request,
+                _("%(name)s is now the official PII of %(year)s.")
+                % {"name": dataset.title, "year": dataset.year},
+            )
+        else:
+            messages.success(
+                request, _("%(name)s is no longer marked official.") % {"name": dataset.title}
+            )
     return redirect("innovation:ranking", dataset.code, dataset.year)

@@ -8,7 +8,8 @@ import pandas as pd
 
 from stihub.engines.composite import IndexData
 
-FIXTURE = Path(__file__).resolve().parents[3] / "shared/fixtures/composite-index/ASEM_results.xlsx"
+# COINr's worked example (CC0), vendored so a fresh clone runs the reference tests.
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures/composite-index/ASEM_results.xlsx"
 
 
 def index_data(
