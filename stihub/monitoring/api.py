@@ -15,6 +15,14 @@ READ_PUBLIC = {"list": PUBLIC, "retrieve": PUBLIC}
 TAG = "monitoring"
 
 
+def read_only_docs(many, one):
+    """OpenAPI text of a read-only viewset: translated descriptions of the list and of one."""
+    return extend_schema_view(
+        list=extend_schema(tags=[TAG], description=many),
+        retrieve=extend_schema(tags=[TAG], description=one),
+    )
+
+
 class ResolutionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Resolution
@@ -60,11 +68,9 @@ class ObservationSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        tags=[TAG], description=_("Resolutions and plans with measurable targets (nghị quyết).")
-    ),
-    retrieve=extend_schema(tags=[TAG], description=_("One resolution by its code.")),
+@read_only_docs(
+    _("Resolutions and plans with measurable targets (nghị quyết)."),
+    _("One resolution by its code."),
 )
 class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):
     permissions = READ_PUBLIC
@@ -73,15 +79,12 @@ class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
-@extend_schema_view(
-    list=extend_schema(
-        tags=[TAG],
-        description=_(
-            "Targets (mục tiêu) with their computed progress: latest value, projection, "
-            "status and the computation in words."
-        ),
+@read_only_docs(
+    _(
+        "Targets (mục tiêu) with their computed progress: latest value, projection, "
+        "status and the computation in words."
     ),
-    retrieve=extend_schema(tags=[TAG], description=_("One target with its progress.")),
+    _("One target with its progress."),
 )
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     permissions = READ_PUBLIC
@@ -100,15 +103,12 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_serializer(*args, **kwargs)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        tags=[TAG],
-        description=_(
-            "Observations (số liệu): one value of an indicator for a year; an empty area is "
-            "the headline series."
-        ),
+@read_only_docs(
+    _(
+        "Observations (số liệu): one value of an indicator for a year; an empty area is "
+        "the headline series."
     ),
-    retrieve=extend_schema(tags=[TAG], description=_("One observation.")),
+    _("One observation."),
 )
 class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
     permissions = READ_PUBLIC
