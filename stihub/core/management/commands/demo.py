@@ -2,16 +2,17 @@ from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
+from stihub.core import commands
 from stihub.core.demo import DEMO_PASSWORD, demo_account
 from stihub.core.models import User
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = _("Load the demo: each app's demo data in turn (units, resolution, samples, accounts).")
 
     def add_arguments(self, parser):

@@ -1,12 +1,13 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from stihub.core import commands
 from stihub.core.admin_units import load_province
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = gettext_lazy(
         "Load a province and its commune-level units (2025 codes) from vietnam-provinces."
     )

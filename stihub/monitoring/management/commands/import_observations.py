@@ -1,15 +1,16 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext_lazy as _
 
+from stihub.core import commands
 from stihub.core.formatting import problem
 from stihub.core.models import Agency
 from stihub.engines.problems import DataError
 from stihub.monitoring.importing import import_observations
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = _("Import observations from a .csv or .xlsx file; a bad file writes nothing.")
 
     def add_arguments(self, parser):

@@ -1,12 +1,13 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext_lazy as _
 
+from stihub.core import commands
 from stihub.core.formatting import problem
 from stihub.engines.problems import DataError
 from stihub.monitoring.loading import load_resolution
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = _("Load or update a resolution from a YAML file (idempotent, all or nothing).")
 
     def add_arguments(self, parser):
