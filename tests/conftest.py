@@ -67,10 +67,58 @@ def nghe_an(db):
     return resolution
 
 
+def authenticator(user):
+    """The user's confirmed authenticator app (a TOTP device), made on first use."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def code_now(device) -> str:
+    """The code the authenticator app shows now (RFC 6238, computed by django-otp's oath)."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits):0{device.digits}d}"
+
+
+def sign_in(client, user):
+    """Signs `user` in as after both steps: the password and, for staff (who must pass
+    two-step verification), a code: the session is marked verified as django-otp does."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from stihub.core.rules import is_dost
+
+    client.force_login(user)
+    if is_dost(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+        session.save()
+    return client
+
+
 @pytest.fixture
 def client_for(client, users):
     def login(name):
-        client.force_login(users[name])
-        return client
+        return sign_in(client, users[name])
 
     return login
+
+
+FILE_DB = "STIHUB_TEST_DB_FILE"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """With STIHUB_TEST_DB_FILE set, the SQLite test database is a file, not shared memory:
+    threads of a test (the lockout race) then each get a connection that waits on SQLite's
+    lock as in production, where shared-cache memory fails them at once ("table is locked").
+    Only the race test asks for it (in a process of its own): in a file, the connection
+    closed at the end of a real WSGI request would end the test's transaction."""
+    import os
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if os.environ.get(FILE_DB) and database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.db")

@@ -10,7 +10,7 @@ import pytest
 
 from stihub.monitoring.models import Indicator, Observation
 
-from .conftest import NGHE_AN, PASSWORD
+from .conftest import NGHE_AN, PASSWORD, authenticator, code_now
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -61,10 +61,13 @@ def test_dashboard_to_target_page_and_language_switch(page, live_server, loaded)
 def test_bad_upload_lists_every_bad_line(page, live_server, loaded, users, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("indicator,year,value\nPII_RANK,2025,x\nNOPE,2025,1\n", encoding="utf-8")
+    device = authenticator(users["dost"])  # DOST officers pass two-step verification
     page.goto(live_server.url + "/accounts/login/?next=/monitoring/import/")
     page.fill("#id_username", "dost")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    page.fill("#id_code", code_now(device))
+    page.click("form.stacked button[type=submit]")
     page.wait_for_selector("#id_file")
     page.set_input_files("#id_file", str(bad))
     page.click("form.stacked button[type=submit]")

@@ -194,7 +194,8 @@ def test_a_damaged_workbook_shows_no_library_text(client_for, nghe_an):
     upload = io.BytesIO(b"PK\x03\x04 this is not a workbook")
     upload.name = "so-lieu.xlsx"
     page = client_for("dost").post("/monitoring/import/", {"file": upload}).content.decode()
-    assert 'class="errors"' in page
+    # refused by the shared upload check (core/uploads.py), as a form error on the file field
+    assert 'class="errorlist"' in page and "so-lieu.xlsx" in page
     assert "BytesIO" not in page and "zip" not in page.lower() and "no item named" not in page
 
 

@@ -14,17 +14,37 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from stihub.core.choices import Role
 from stihub.monitoring.models import Indicator, Observation
 
+from .conftest import sign_in
+
 ROLES = ("anonymous", "outsider", "reporter", "reporter_b", "expert", "scientist", "dost", "admin")
 EVERYONE = frozenset(ROLES)
 DOST = frozenset({"dost", "admin"})
 ADMIN = frozenset({"admin"})
+SIGNED_IN = EVERYONE - {"anonymous"}
+# The job of the `world` below was started by the reporter: they and DOST may follow it.
+JOB_VIEWERS = frozenset({"reporter", "dost", "admin"})
 
 # (route name, method) -> roles allowed. Admin pages: see test_admin_pages_follow_the_rule.
 TABLE = {
     ("home", "GET"): EVERYONE,
+    ("health", "GET"): EVERYONE,
     ("login", "GET"): EVERYONE,
     ("login", "POST"): EVERYONE,
     ("logout", "POST"): EVERYONE,
+    ("account", "GET"): SIGNED_IN,
+    ("mfa_verify", "GET"): SIGNED_IN,
+    ("mfa_verify", "POST"): SIGNED_IN,
+    ("mfa_enrol", "GET"): SIGNED_IN,
+    ("mfa_enrol", "POST"): SIGNED_IN,
+    ("mfa_recovery_codes", "POST"): SIGNED_IN,
+    ("password_change", "GET"): SIGNED_IN,
+    ("password_change", "POST"): SIGNED_IN,
+    ("password_change_done", "GET"): SIGNED_IN,
+    ("password_reset", "GET"): EVERYONE,
+    ("password_reset", "POST"): EVERYONE,
+    ("password_reset_done", "GET"): EVERYONE,
+    ("password_reset_confirm", "GET"): EVERYONE,
+    ("password_reset_complete", "GET"): EVERYONE,
     ("set_language", "POST"): EVERYONE,
     ("history", "GET"): DOST,
     ("monitoring:default", "GET"): EVERYONE,
@@ -48,6 +68,8 @@ TABLE = {
     ("innovation:publish", "POST"): DOST,
     ("innovation:official", "POST"): DOST,
     ("innovation:workbook", "GET"): DOST,
+    ("jobs:detail", "GET"): JOB_VIEWERS,
+    ("jobs:status", "GET"): JOB_VIEWERS,
     ("api-root", "GET"): EVERYONE,
     ("schema", "GET"): EVERYONE,
     ("api-docs", "GET"): EVERYONE,
@@ -135,8 +157,16 @@ def world(nghe_an, users, tmp_path):
     )
     dataset = build_sample_index()
     target = nghe_an.targets.get(code="CT10")
+    from stihub.jobs.models import Job
+
+    job = Job.objects.create(kind="import_observations", created_by=users["reporter"])
     return SimpleNamespace(
-        resolution=nghe_an, target=target, observation=observation, dataset=dataset, unit=PROVINCE
+        resolution=nghe_an,
+        target=target,
+        observation=observation,
+        dataset=dataset,
+        unit=PROVINCE,
+        job=job,
     )
 
 
@@ -144,6 +174,7 @@ def url_of(name: str, w) -> str:
     res, ds = {"code": w.resolution.code}, {"code": w.dataset.code, "year": w.dataset.year}
     kwargs = {
         "history": {"app_label": "monitoring", "model_name": "target", "pk": w.target.pk},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},
         "monitoring:dashboard": res,
         "monitoring:resolution_data": {**res, "fmt": "csv"},
         "monitoring:target": {**res, "target_code": w.target.code},
@@ -156,6 +187,8 @@ def url_of(name: str, w) -> str:
         "innovation:profile": {**ds, "unit": w.unit},
         "innovation:planner": {**ds, "unit": w.unit},
         "innovation:edit": {**ds, "unit": w.unit},
+        "jobs:detail": {"pk": w.job.pk},
+        "jobs:status": {"pk": w.job.pk},
         "resolution-detail": res,
         "target-detail": {"pk": w.target.pk},
         "observation-detail": {"pk": w.observation.pk},
@@ -181,7 +214,7 @@ def test_every_role_gets_what_the_table_says(client, world, users):
         for role in ROLES:
             client.logout()
             if role != "anonymous":
-                client.force_login(users[role])
+                sign_in(client, users[role])
             got = answer(client, method, url)
             api = url.startswith("/api/")
             refusal = "forbidden" if role != "anonymous" or api else "sign-in"
@@ -201,7 +234,7 @@ def test_admin_pages_follow_the_rule(client, users):
     for role in ROLES:
         client.logout()
         if role != "anonymous":
-            client.force_login(users[role])
+            sign_in(client, users[role])
         for url in urls:
             status = client.get(url).status_code
             assert (status == 200) == (role in ADMIN), (role, url, status)

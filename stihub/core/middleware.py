@@ -1,5 +1,13 @@
+import logging
+import sys
+
 from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError, connections
+from django.dispatch import receiver
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import render_to_string
 from django.utils import translation
 
 
@@ -14,3 +22,64 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         supported = dict(settings.LANGUAGES)
         translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+logger = logging.getLogger(__name__)
+
+
+def database_unavailable(request) -> HttpResponse:
+    """The 503 page: the database is unreachable; nothing was saved, try again shortly.
+
+    Rendered without the request, so no context processor reaches for the session or the user,
+    which live in the database.
+    """
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _drop_broken_connections() -> None:
+    """Close the connections that no longer work, so the next request opens a new one.
+
+    A working connection is left alone: the error may have been one query's (a lock timeout),
+    and closing a connection inside a transaction would end the transaction.
+    """
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is unreachable, answer 503 with Retry-After instead of 500, and
+    recover by itself once it is back (no restart of the web processes).
+
+    Errors raised by a view or its template reach `process_exception`. Errors raised outside
+    the view (another middleware saving the session, say) are turned into a 500 response by
+    Django before they could reach this middleware; the `got_request_exception` signal marks
+    the request, and the 500 is replaced on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "_stihub_database_unavailable", False):
+            _drop_broken_connections()
+            return database_unavailable(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_ERRORS):
+            return None
+        logger.warning("Database unavailable at %s: %s", request.path, exception)
+        _drop_broken_connections()
+        return database_unavailable(request)
+
+
+@receiver(got_request_exception)
+def _mark_database_errors(sender, request=None, **kwargs):
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        request._stihub_database_unavailable = True

@@ -1,7 +1,9 @@
 """People, agencies and administrative units, and the audited base every domain model uses."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -72,6 +74,13 @@ class Agency(AuditedModel):
         return self.short_name or self.name
 
 
+class CaseInsensitiveUserManager(UserManager):
+    """Finds a user by name whatever the case typed: «Dost» signs in as «dost»."""
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
 class User(AbstractUser):
     """A person who signs in (người dùng): DOST or agency staff, an expert; the public has none.
 
@@ -80,13 +89,20 @@ class User(AbstractUser):
     later be linked to one.
     """
 
-    failed_logins = models.PositiveSmallIntegerField(_("failed sign-ins in a row"), default=0)
-    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["last_login", "password", "failed_logins"])
+    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+    objects = CaseInsensitiveUserManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # «Dost» and «dost» would be two accounts that people cannot tell apart.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="unique_username_ignoring_case",
+                violation_error_message=_("A user with that user name already exists."),
+            ),
+        ]
 
     def role_labels(self) -> list[str]:
         """The user's roles as people read them, e.g. «Cán bộ báo cáo · Sở Công Thương»."""
@@ -132,3 +148,48 @@ class RoleAssignment(AuditedModel):
     def __str__(self):
         label = Role(self.role).label
         return f"{label} · {self.agency}" if self.agency_id else str(label)
+
+
+class SecurityEvent(models.Model):
+    """An entry of the security log (nhật ký an toàn thông tin): sign-ins, lockouts, MFA, refusals.
+
+    Not audited by simple_history: it is itself a log, written once and never changed; kept
+    12 months (`stihub prune_security_log`).
+    """
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", _("sign-in")
+        SIGN_IN_FAILED = "sign_in_failed", _("sign-in failed")
+        LOCKOUT = "lockout", _("locked out")
+        SIGN_OUT = "sign_out", _("sign-out")
+        MFA_ENROLLED = "mfa_enrolled", _("two-step verification set up")
+        MFA_PASSED = "mfa_passed", _("verification code accepted")
+        MFA_FAILED = "mfa_failed", _("verification code refused")
+        RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used")
+        PASSWORD_CHANGED = "password_changed", _("password changed")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("password reset requested")
+        PERMISSION_DENIED = "permission_denied", _("permission denied")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    user = models.ForeignKey(
+        User,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="security_events",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name typed"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security log")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"

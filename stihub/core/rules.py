@@ -56,6 +56,8 @@ rules.add_perm("core.use_admin", is_admin)
 rules.add_perm("core.submit_for_agency", is_dost | reports_for)
 # Restricted personal fields (e-mail, phone, birth year...): staff only (Nghị định 13/2023).
 rules.add_perm("core.view_restricted_fields", is_dost)
+# One's own account: password, two-step verification, recovery codes.
+rules.add_perm("core.manage_own_account", rules.is_authenticated)
 
 
 def admin_permissions(app_label: str, predicate=is_admin) -> None:
@@ -66,3 +68,7 @@ def admin_permissions(app_label: str, predicate=is_admin) -> None:
 
 
 admin_permissions("core")
+# Lockouts (django-axes) and users' MFA devices (django-otp): administrators, to unlock an
+# account or reset a lost authenticator (core/admin.py shows them read-only, deletable).
+for _label in ("axes", "otp_totp", "otp_static"):
+    admin_permissions(_label)

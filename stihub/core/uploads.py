@@ -4,6 +4,11 @@ Forms of every app call `check_upload(upload, kinds)` in their `clean_<field>`; 
 upload that has not passed here. A file is recognised by its content (a workbook is a zip with
 a workbook part; a CSV is text without NUL bytes; a PDF starts with %PDF-), not by its name
 alone, and the refusal says in the user's language what was wrong.
+
+A workbook is also measured before anything parses it (`engines.limits.check_xlsx`: unpacked
+size, compression ratio, parts, declared sheet sizes), against the limits in settings; the
+readers check again with their own limits (`observation_limits`, `index_limits`) and count rows
+while streaming, so the command line gets the same protection.
 """
 
 import zipfile
@@ -13,6 +18,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from stihub.core.formatting import problem as problem_text
+from stihub.engines import limits as engine_limits
+from stihub.engines.problems import DataError
 
 SNIFF_BYTES = 8192
 
@@ -61,14 +70,41 @@ PDF = Kind((".pdf",), "application/pdf", "PDF")
 SNIFFERS = {XLSX: _is_xlsx, CSV: _is_text, PDF: _is_pdf}
 
 
+def observation_limits() -> engine_limits.Limits:
+    """What an observation file (CSV or XLSX) may hold, from settings."""
+    return _limits(settings.STIHUB_UPLOAD_MAX_ROWS, settings.STIHUB_UPLOAD_MAX_COLUMNS)
+
+
+def index_limits() -> engine_limits.Limits:
+    """What an innovation-index workbook may hold, from settings."""
+    return _limits(settings.STIHUB_INDEX_MAX_ROWS, settings.STIHUB_INDEX_MAX_COLUMNS)
+
+
+def upload_limits() -> engine_limits.Limits:
+    """What any upload may hold: the larger of each limit, since a form does not know yet
+    which reader will read the file (the reader then applies its own)."""
+    kinds = (observation_limits(), index_limits())
+    return _limits(max(k.max_rows for k in kinds), max(k.max_columns for k in kinds))
+
+
+def _limits(rows: int, columns: int) -> engine_limits.Limits:
+    return engine_limits.Limits(
+        max_unzipped_bytes=settings.STIHUB_UPLOAD_MAX_UNZIPPED_BYTES,
+        max_ratio=settings.STIHUB_UPLOAD_MAX_ZIP_RATIO,
+        max_rows=rows,
+        max_columns=columns,
+    )
+
+
 def kind_of(name: str, kinds) -> Kind | None:
     lower = name.lower()
     return next((k for k in kinds if lower.endswith(k.suffixes)), None)
 
 
-def check_upload(upload, kinds, max_bytes: int | None = None):
-    """Return the upload if its ending is one of `kinds`, its size within the limit and its
-    content what the ending says; else raise a ValidationError saying which of these failed."""
+def check_upload(upload, kinds, max_bytes: int | None = None, limits=None):
+    """Return the upload if its ending is one of `kinds`, its size within the limit, its
+    content what the ending says and, for a workbook, what it unpacks to within `limits`
+    (default: `upload_limits()`); else raise a ValidationError saying which of these failed."""
     limit = max_bytes or settings.STIHUB_MAX_UPLOAD_BYTES
     kind = kind_of(upload.name, kinds)
     if kind is None:
@@ -91,4 +127,11 @@ def check_upload(upload, kinds, max_bytes: int | None = None):
             % {"name": upload.name, "kind": kind.label},
             code="file_content",
         )
+    if kind is XLSX:
+        try:
+            engine_limits.check_xlsx(upload, limits or upload_limits())
+        except DataError as error:
+            raise ValidationError(
+                [problem_text(p) for p in error.problems], code="file_limits"
+            ) from error
     return upload

@@ -3,15 +3,16 @@ import os
 
 from django.apps import apps
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from stihub.core.models import AuditedModel
 
 from .formatting import num
-from .permissions import require
+from .permissions import PUBLIC, require
 
 HISTORY_PAGE = 100
 LONGEST_VALUE = 200  # characters of a value shown; computed caches can be megabytes of JSON
@@ -89,3 +90,11 @@ def history(request, app_label, model_name, pk):
         "core/history.html",
         {"object": obj, "rows": rows, "verbose_name": model._meta.verbose_name},
     )
+
+
+@never_cache
+@require(PUBLIC)
+def health(request):
+    """The process answers: for a load balancer, and the baseline of `make bench` (the cheapest
+    page a Django process serves). It does not touch the database."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -3,7 +3,9 @@
 The workbook layout is COINr's (see tests/fixtures/composite-index): sheets InputIndData,
 InputIndMeta, InputAggMeta and, when an indicator names a denominator, InputDenominators.
 Every problem found is reported with its sheet, row (as Excel shows it, header = row 1) and
-column, all at once, in a DataError; nothing is computed from a rejected workbook.
+column, all at once, in a DataError; nothing is computed from a rejected workbook. The workbook's
+size is checked before it is parsed and its sheets are streamed up to `limits.INDEX` (see
+limits.py); unit codes, which become page addresses, follow the code rule of codes.py.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
+from stihub.engines import limits as size
+from stihub.engines.codes import code_problem
 from stihub.engines.composite import (
     AGGREGATIONS,
     IMPUTATIONS,
@@ -107,36 +111,35 @@ DAMAGED = gettext_noop(
 _BROKEN = (KeyError, ValueError, TypeError, IndexError, SyntaxError, EOFError, zipfile.BadZipFile)
 
 
-def _open(source) -> dict[str, _Sheet]:
+def _open(source, limits: size.Limits) -> dict[str, _Sheet]:
     """The sheets we read, or a DataError with one plain sentence saying why there are none."""
     if isinstance(source, str | Path) and not Path(source).is_file():
         problem = Problem(gettext_noop("file %(path)s cannot be read"), {"path": str(source)})
         raise DataError([problem])
     if not zipfile.is_zipfile(source):
         raise DataError([Problem(NOT_A_WORKBOOK)])
+    size.check_xlsx(source, limits)  # before any XML is parsed
     try:
         wb = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except (KeyError, OSError, InvalidFileException) as exc:  # no [Content_Types] or workbook
         raise DataError([Problem(NO_WORKBOOK_PART)]) from exc
     except _BROKEN as exc:
-        raise DataError([Problem(DAMAGED)]) from exc
+        raise DataError(size.find_damage(source, DAMAGED) or [Problem(DAMAGED)]) from exc
     sheets = {}
-    try:  # read-only sheets are parsed here, row by row
+    try:  # read-only sheets are parsed here, row by row, up to the limits
         for ws in wb.worksheets:
             if ws.title in REQUIRED_COLUMNS:
-                ws.reset_dimensions()  # some writers record a wrong sheet size
-                sheets[ws.title] = _Sheet(ws.title, list(ws.iter_rows(values_only=True)))
-    except _BROKEN as exc:
-        raise DataError([Problem(DAMAGED)]) from exc
+                rows = [values for _n, values in size.sheet_rows(ws, limits, DAMAGED)]
+                sheets[ws.title] = _Sheet(ws.title, rows)
     finally:
         wb.close()
     return sheets
 
 
-def read_workbook(source: str | Path | IO[bytes]) -> IndexData:
+def read_workbook(source: str | Path | IO[bytes], limits: size.Limits = size.INDEX) -> IndexData:
     """Read and check a COINr-layout workbook (a path or a binary file object); raise DataError
-    listing every problem."""
-    sheets = _open(source)
+    listing every problem. `limits`: the most it may hold (the web passes the settings' values)."""
+    sheets = _open(source, limits)
     problems: list[Problem] = []
 
     def report(template: str, params: dict, sheet: str, row=None, column=None):
@@ -163,6 +166,9 @@ def read_workbook(source: str | Path | IO[bytes]) -> IndexData:
         code = _text(data.get(row, "UnitCode"))
         if code is None:
             report(gettext_noop("unit code is empty"), {}, DATA, n, "UnitCode")
+            continue
+        if (bad := code_problem(code, DATA, n, "UnitCode")) is not None:
+            problems.append(bad)
             continue
         if code in units:
             report(gettext_noop("unit %(code)s appears twice"), {"code": code}, DATA, n, "UnitCode")

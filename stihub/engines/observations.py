@@ -24,16 +24,24 @@ Numbers written as text follow one rule, so that no value is read two ways:
   `2,5` or `2.500,0` instead;
 - a thousands comma (`1,234.5`) is rejected; spaces (also non-breaking) are ignored.
 Numeric XLSX cells are taken as they are.
+
+Size: a file is read row by row (an .xlsx after `limits.check_xlsx` has looked at its zip),
+and reading stops with a located problem at the first row or cell past `limits`. Indicator and
+agency codes follow the code rule of `codes.py`.
 """
 
+import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from stihub.engines import limits as size
+from stihub.engines.codes import CODE_RULE, code_params, is_code
 from stihub.engines.problems import DataError, Problem, gettext_noop
 
 REQUIRED_COLUMNS = ("indicator", "year", "value")
@@ -105,22 +113,24 @@ def read_observations(
     areas=None,
     latest_year: int | None = None,
     known_agencies=None,
+    limits: size.Limits = size.OBSERVATIONS,
 ) -> list[ObservationRow]:
     """Read a .csv (UTF-8, BOM or not) or .xlsx (first sheet) file; raise DataError on problems.
 
     `source` is a path or a binary file object (then `filename` gives the extension).
     `known_indicators`, `known_agencies`: the codes a row may use. `areas`: {official code: name}
     of the areas a row may name (by code or exact name); empty when no units are loaded, so any
-    area is refused. `latest_year`: no row may be later. None: not checked.
+    area is refused. `latest_year`: no row may be later. None: not checked. `limits`: the most
+    the file may hold (the web passes the settings' values).
     """
     name = filename or (
         str(source) if isinstance(source, str | Path) else getattr(source, "name", "")
     )
     suffix = Path(str(name)).suffix.lower()
     if suffix == ".csv":
-        sheet, records = None, _csv_records(source)
+        sheet, records = None, _csv_records(source, limits)
     elif suffix == ".xlsx":
-        sheet, records = _xlsx_records(source)
+        sheet, records = _xlsx_records(source, limits)
     else:
         raise DataError(
             [
@@ -134,57 +144,122 @@ def read_observations(
     return _check(records, sheet, checks)
 
 
-def _csv_records(source):
-    data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise DataError(
-                [
-                    Problem(
-                        gettext_noop(
-                            "The file is not UTF-8 text (byte %(position)s). In Excel, choose"
-                            ' Save As and the type "CSV UTF-8 (Comma delimited)", then import'
-                            " that file."
-                        ),
-                        {"position": exc.start},
-                    )
-                ]
-            ) from exc
-    data = data.lstrip("\ufeff")
-    header = next((line for line in data.splitlines() if line.strip()), "")
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.reader(io.StringIO(data, newline=""), delimiter=delimiter)
-    # reader.line_num is the text line where the record ends (quoted newlines included).
-    return [(reader.line_num, record) for record in reader]
-
-
-def _xlsx_records(source):
-    from openpyxl import load_workbook  # openpyxl is not needed for CSV-only use
-
-    # openpyxl raises many kinds of error, with its own wording, for a damaged or non-xlsx file:
-    # the user is told in plain words instead.
+def _csv_records(source, limits: size.Limits):
+    """[(line, cells)] of a CSV, streamed: the file is never held whole, and reading stops at
+    the first row, cell or column past `limits`."""
+    size.check_file_size(size.source_size(source), limits)
+    binary = open(source, "rb") if isinstance(source, str | Path) else source  # noqa: SIM115
+    start = binary.tell()
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            rows = [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
-            return sheet.title, rows
-        finally:
-            workbook.close()
-    except Exception as exc:
+        return _csv_rows(text, limits)
+    except UnicodeDecodeError as exc:
+        binary.seek(start)
         raise DataError(
             [
                 Problem(
                     gettext_noop(
-                        "The file is not a readable .xlsx workbook: it may be damaged, or be"
-                        " another kind of file named .xlsx. Open it in Excel and save it again"
-                        " as an Excel Workbook (.xlsx)."
-                    )
+                        "The file is not UTF-8 text (byte %(position)s). In Excel, choose"
+                        ' Save As and the type "CSV UTF-8 (Comma delimited)", then import'
+                        " that file."
+                    ),
+                    {"position": _bad_byte(binary)},
                 )
             ]
         ) from exc
+    finally:
+        text.detach()  # the caller's file stays open
+        if binary is not source:
+            binary.close()
+
+
+def _csv_rows(lines, limits: size.Limits):
+    # The header line decides the separator; the lines read to find it are read again by csv.
+    seen = []
+    for line in lines:
+        seen.append(line)
+        if line.strip():
+            break
+    header = seen[-1].lstrip("\ufeff") if seen else ""
+    if seen:
+        seen[-1] = header
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    # The limit is the csv module's, for the whole process; every reader sets the same one.
+    csv.field_size_limit(limits.max_field_chars)
+    reader = csv.reader(itertools.chain(seen, lines), delimiter=delimiter)
+    records = []
+    while True:
+        try:
+            record = next(reader, None)
+        except csv.Error as exc:
+            raise DataError([_csv_problem(exc, max(reader.line_num, 1), limits)]) from exc
+        if record is None:
+            return records
+        # reader.line_num is the text line where the record ends (quoted newlines included).
+        if len(records) >= limits.max_rows:
+            raise DataError([size.too_many_rows(limits, row=reader.line_num)])
+        if any(cell.strip() for cell in record[limits.max_columns :]):
+            raise DataError(
+                [size.too_many_columns(limits, row=reader.line_num, column=len(record))]
+            )
+        records.append((reader.line_num, record))
+
+
+def _csv_problem(exc: csv.Error, line: int, limits: size.Limits) -> Problem:
+    if "field larger than field limit" in str(exc):
+        return Problem(
+            gettext_noop("A cell is longer than %(limit)s characters."),
+            {"limit": limits.max_field_chars},
+            row=line,
+        )
+    return Problem(
+        gettext_noop(
+            "This line cannot be read as CSV (%(error)s); open the file in Excel and save it"
+            ' again as "CSV UTF-8 (Comma delimited)".'
+        ),
+        {"error": str(exc)},
+        row=line,
+    )
+
+
+def _bad_byte(binary) -> int:
+    """The position of the first byte that is not UTF-8, read again in small pieces."""
+    decoder = codecs.getincrementaldecoder("utf-8")()  # a BOM is UTF-8 too: bytes count from 0
+    offset = 0
+    while chunk := binary.read(65536):
+        pending = len(decoder.getstate()[0])  # the start of a character cut by the last piece
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            return offset - pending + exc.start
+        offset += len(chunk)
+    return offset
+
+
+def _xlsx_records(source, limits: size.Limits):
+    from openpyxl import load_workbook  # openpyxl is not needed for CSV-only use
+
+    size.check_xlsx(source, limits)  # before any XML is parsed
+    # openpyxl raises many kinds of error, with its own wording, for a damaged or non-xlsx file:
+    # the user is told in plain words instead.
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:
+        raise DataError(size.find_damage(source) or [Problem(NOT_READABLE)]) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return sheet.title, list(size.sheet_rows(sheet, limits))
+    except IndexError as exc:
+        raise DataError([Problem(NOT_READABLE)]) from exc
+    finally:
+        workbook.close()
+
+
+NOT_READABLE = gettext_noop(
+    "The file is not a readable .xlsx workbook: it may be damaged, or be"
+    " another kind of file named .xlsx. Open it in Excel and save it again"
+    " as an Excel Workbook (.xlsx)."
+)
 
 
 def _blank(cell) -> bool:
@@ -351,6 +426,8 @@ def _row(cell: _Record, checks: _Checks) -> ObservationRow:
     indicator = _text(cell("indicator"))
     if not indicator:
         bad("indicator", gettext_noop("The indicator is empty."))
+    elif not is_code(indicator):
+        bad("indicator", CODE_RULE, **code_params(indicator))
     elif checks.indicators is not None and indicator not in checks.indicators:
         bad("indicator", gettext_noop("Unknown indicator %(code)s."), code=indicator)
     year = _year(cell("year"))
@@ -376,7 +453,9 @@ def _row(cell: _Record, checks: _Checks) -> ObservationRow:
         bad("value", reason, value=_show(cell("value")))
     area = _area(cell, checks)
     agency = _text(cell("agency"))
-    if agency and checks.agencies is not None and agency not in checks.agencies:
+    if agency and not is_code(agency):
+        bad("agency", CODE_RULE, **code_params(agency))
+    elif agency and checks.agencies is not None and agency not in checks.agencies:
         bad("agency", gettext_noop("Unknown agency code %(code)s."), code=agency)
     sample = _flag(cell("sample"))
     if sample is None:

@@ -11,6 +11,9 @@ Format (see `stihub/resolutions/nghe-an-2030.yaml` for a full example)::
                method?, agency?, source?, scale?, notes?}],
     (direction may be left out for kind rank, implied decrease, and cumulative, implied increase)
     solution_groups?: [{code, title, lead_agency, partner_agencies?, summary?}]
+
+Every code (of the resolution, its agencies, targets, indicators and solution groups) follows the
+code rule of `codes.py`: it becomes part of page addresses, so a "/" or a space is refused here.
 """
 
 import datetime
@@ -20,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from stihub.engines.codes import CODE_RULE, code_params, is_code
 from stihub.engines.problems import DataError, Problem, gettext_noop
 from stihub.engines.vocabulary import IMPLIED_DIRECTION, Direction, Method, TargetKind
 
@@ -157,6 +161,9 @@ class _Checker:
             value = value.strip()
             if not value and not empty_ok and (required or kind == "code"):
                 self.add(where, gettext_noop("Must not be empty."))
+                return None
+            if kind == "code" and not is_code(value):
+                self.add(where, CODE_RULE, **code_params(value))
                 return None
             return value
         if kind == "int":
@@ -520,6 +527,9 @@ def _solution_groups(c: _Checker, data: dict, known: set[str] | None) -> list[So
             where = f"{path}.partner_agencies[{j}]"
             if not isinstance(partner, str) or not partner.strip():
                 c.add(where, gettext_noop("Expected an agency code (text)."))
+                continue
+            if not is_code(partner.strip()):
+                c.add(where, CODE_RULE, **code_params(partner.strip()))
                 continue
             _check_agency(c, partner.strip(), where, known)
             partners.append(partner.strip())

@@ -14,8 +14,9 @@ import pandas as pd
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from stihub.core.uploads import index_limits
 from stihub.engines.composite import IndexData, Result, Settings, compute
-from stihub.engines.composite_analysis import uncertainty
+from stihub.engines.composite_analysis import correlations, cronbach_alpha, members, uncertainty
 from stihub.engines.composite_io import read_workbook, to_json
 
 from .models import IndexDataset
@@ -39,8 +40,8 @@ def _remember(cache: OrderedDict, key, make):
 
 
 def read_bytes(content: bytes) -> IndexData:
-    """Parse workbook bytes; raises DataError with every located problem."""
-    return read_workbook(io.BytesIO(content))
+    """Parse workbook bytes within the settings' limits; DataError with every located problem."""
+    return read_workbook(io.BytesIO(content), index_limits())
 
 
 def engine_settings(stored: dict) -> Settings:
@@ -105,7 +106,55 @@ def summarise(result: Result) -> dict:
         {"code": c, "name": _name(meta, c), "parent": parent.get(c)} for c in tree.indicators
     ]
     out["units"].sort(key=lambda u: (u["ranks"].get(tree.top) or math.inf, u["code"]))
+    out.update(_diagnostics(result))
     return out
+
+
+def _diagnostics(result: Result) -> dict:
+    """What the ranking page explains, computed once per dataset: the outlier treatment of each
+    treated indicator, and each aggregate's coherence (members, Cronbach's alpha, weakest
+    member-to-aggregate correlation)."""
+    alpha = cronbach_alpha(result)
+    weakest = correlations(result).groupby("parent")["r"].min()
+    return {
+        "treated": [
+            {
+                "code": code,
+                "method": row["method"],
+                "steps": int(row["steps"]),
+                "high": int(row["high"]),
+                "low": int(row["low"]),
+            }
+            for code, row in result.treat_info.iterrows()
+            if row["method"] != "none"
+        ],
+        "coherence": [
+            {
+                "code": code,
+                "members": len(members(result, code)),
+                "alpha": _number(alpha.get(code)),
+                "weakest": _number(weakest.get(code)),
+            }
+            for code in result.tree.aggregates
+        ],
+    }
+
+
+def _number(value) -> float | None:
+    return None if value is None or value != value else float(value)
+
+
+def diagnostics(dataset: IndexDataset) -> dict:
+    """The dataset's outlier treatment and coherence (see `_diagnostics`). Stored in `results`
+    at upload; a dataset stored before that computes them once here and keeps them."""
+    if "coherence" not in dataset.results or "treated" not in dataset.results:
+        dataset.results.update(_diagnostics(dataset_result(dataset)))
+        # A derived cache, not a user's change: written without a history record, and only if
+        # the dataset was not replaced meanwhile (update() leaves updated_at as it was).
+        IndexDataset.objects.filter(pk=dataset.pk, updated_at=dataset.updated_at).update(
+            results=dataset.results
+        )
+    return {k: dataset.results[k] for k in ("treated", "coherence")}
 
 
 def _name(frame: pd.DataFrame, code: str) -> str:

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from stihub.core.forms import NumberField
 from stihub.core.uploads import XLSX, check_upload
+from stihub.core.validators import validate_code
+from stihub.engines.codes import CODE_MAX_LENGTH
 
 from .models import IndexDataset
 
@@ -17,13 +19,17 @@ class UploadForm(forms.Form):
             "InputDenominators."
         ),
     )
-    code = forms.SlugField(label=_("Index code"), max_length=20, initial="PII")
+    # A slug (it is a URL segment) that also follows the code rule of every other code.
+    code = forms.SlugField(
+        label=_("Index code"), max_length=20, initial="PII", validators=[validate_code]
+    )
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
     title = forms.CharField(label=_("Title"), max_length=255)
     province_unit = forms.CharField(
         label=_("Our province's unit code"),
-        max_length=60,
+        max_length=CODE_MAX_LENGTH,
         required=False,
+        validators=[validate_code],
         help_text=_("The unit code of the province in the workbook; needed to publish."),
     )
     group = forms.CharField(

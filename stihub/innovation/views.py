@@ -10,17 +10,15 @@ import statistics
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stihub.core.cache import public_page
 from stihub.core.permissions import PUBLIC, require
+from stihub.core.ratelimit import ratelimit
 from stihub.core.uploads import XLSX
-from stihub.engines.composite_analysis import (
-    correlations,
-    cronbach_alpha,
-    members,
-    strengths_weaknesses,
-)
+from stihub.engines.composite_analysis import strengths_weaknesses
 from stihub.engines.composite_io import write_workbook
 from stihub.engines.composite_whatif import apply_changes, plan
 from stihub.engines.problems import DataError
@@ -30,6 +28,7 @@ from . import charts
 from .datasets import (
     dataset_data,
     dataset_result,
+    diagnostics,
     engine_settings,
     indicators,
     rank_path,
@@ -107,34 +106,32 @@ def upload(request):
     return render(request, "innovation/upload.html", {"form": form, "problems": problems})
 
 
-def _treated(dataset):
+def _treated(stored, dataset):
     """[(indicator, name, method, steps, high values replaced, low replaced)] where treated."""
-    info = dataset_result(dataset).treat_info
-    names = {i["code"]: i["name"] for i in indicators(dataset)}
+    names = {i["code"]: i["name"] for i in dataset.results["indicators"]}
     return [
-        (code, names[code], row["method"], int(row["steps"]), int(row["high"]), int(row["low"]))
-        for code, row in info.iterrows()
-        if row["method"] != "none"
+        (t["code"], names.get(t["code"], t["code"]), t["method"], t["steps"], t["high"], t["low"])
+        for t in stored
     ]
 
 
-def _coherence(dataset, names):
+def _coherence(stored, names):
     """Per aggregate: members, Cronbach's alpha, and the weakest member-to-aggregate correlation."""
-    result = dataset_result(dataset)
-    alpha = cronbach_alpha(result)
-    weakest = correlations(result).groupby("parent")["r"].min()
     return [
-        (names.get(code, code), len(members(result, code)), alpha.get(code), weakest.get(code))
-        for code in result.tree.aggregates
+        (names.get(c["code"], c["code"]), c["members"], c["alpha"], c["weakest"]) for c in stored
     ]
 
 
 @require(PUBLIC)
+@public_page()
 def ranking(request, code, year):
+    """Scores and ranks, and how they were computed: all read from the stored results (the
+    statistics are computed once per dataset, not per request)."""
     dataset = _dataset(code, year)
     results = dataset.results
     names = _aggregate_names(dataset)
-    return render(
+    stored = diagnostics(dataset)
+    return TemplateResponse(
         request,
         "innovation/ranking.html",
         {
@@ -142,8 +139,8 @@ def ranking(request, code, year):
             "units": results["units"],
             "index": results["index"],
             "columns": [(c, names[c]) for c in results["columns"]],
-            "treated": _treated(dataset),
-            "coherence": _coherence(dataset, names),
+            "treated": _treated(stored["treated"], dataset),
+            "coherence": _coherence(stored["coherence"], names),
         },
     )
 
@@ -163,6 +160,7 @@ def _bars(dataset, entry):
 
 
 @require(PUBLIC)
+@ratelimit("download")
 def results_xlsx(request, code, year):
     """Every stage of the computation (as COINr names the sheets), ranks and treatment."""
     dataset = _dataset(code, year)
@@ -248,6 +246,7 @@ def _forms(dataset, unit, request=None, which=None):
 
 
 @require(PUBLIC)
+@ratelimit("planner", methods=("POST",))
 def planner(request, code, year, unit):
     """What-if: the smallest improvements that reach a goal rank (POST computes, stores nothing)."""
     dataset = _dataset(code, year)
@@ -277,6 +276,7 @@ def planner(request, code, year, unit):
 
 @require(PUBLIC)
 @require_POST
+@ratelimit("planner", methods=("POST",))
 def edit(request, code, year, unit):
     """Recompute the index with the unit's raw values changed by hand; htmx gets a fragment."""
     dataset = _dataset(code, year)

@@ -6,3 +6,11 @@ class MonitoringConfig(AppConfig):
     name = "stihub.monitoring"
     label = "monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self):
+        from stihub.core.cache import watch
+        from stihub.core.models import Agency
+
+        from .models import Indicator, Observation, Resolution, SolutionGroup, Target
+
+        watch(Observation, Target, Indicator, Resolution, SolutionGroup, Agency)

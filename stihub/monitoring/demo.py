@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from stihub.core.cache import data_changed
 from stihub.core.choices import Role
 from stihub.core.models import AdministrativeUnit
 from stihub.engines.resolution import parse_resolution
@@ -144,5 +145,6 @@ ACCOUNTS = [("reporter", "Cán bộ báo cáo Sở Công Thương", [(Role.AGENC
 def load(*, scale: int, seed: int) -> list[str]:
     """Monitoring's part of `stihub demo`."""
     result = build_demo(scale=scale, seed=seed)
+    data_changed()  # the sample rows were bulk-written, which sends no signals
     resolutions, count = result["resolutions"], result["sample_observations"]
     return [f"{resolutions} resolutions, {count} sample observations."]

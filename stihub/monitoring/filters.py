@@ -1,15 +1,50 @@
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 
+from stihub.core.parameters import (
+    BooleanParameterField,
+    ChoiceParameterField,
+    IntegerParameterField,
+)
+
+from .choices import TargetKind
 from .models import Observation, Target
+
+FIRST_YEAR, LAST_YEAR = 1000, 9999  # four-digit years: a value beyond is refused, not queried
+
+
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
+class YearFilter(django_filters.NumberFilter):
+    """A year written in ASCII digits within four-digit years; anything else is refused (400
+    in the API) before it reaches the database."""
+
+    field_class = IntegerParameterField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """true or false; anything else is refused (400 in the API), not read as "no filter"."""
+
+    field_class = BooleanParameterField
+
+
+class ChoiceFilter(django_filters.ChoiceFilter):
+    """One of the choices; an empty or unknown value is refused (400 in the API)."""
+
+    field_class = ChoiceParameterField
 
 
 class ObservationFilter(django_filters.FilterSet):
     indicator = django_filters.CharFilter(field_name="indicator__code")
-    year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte")
-    year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
-    headline = django_filters.BooleanFilter(
-        field_name="area", lookup_expr="exact", method="filter_headline"
-    )
+    year = YearFilter(field_name="year")
+    year_from = YearFilter(field_name="year", lookup_expr="gte")
+    year_to = YearFilter(field_name="year", lookup_expr="lte")
+    headline = BooleanFilter(field_name="area", lookup_expr="exact", method="filter_headline")
+    is_sample = BooleanFilter(field_name="is_sample")
 
     class Meta:
         model = Observation
@@ -22,6 +57,7 @@ class ObservationFilter(django_filters.FilterSet):
 class TargetFilter(django_filters.FilterSet):
     resolution = django_filters.CharFilter(field_name="resolution__code")
     agency = django_filters.CharFilter(field_name="agency__code")
+    kind = ChoiceFilter(choices=TargetKind.choices)
 
     class Meta:
         model = Target

@@ -1,10 +1,10 @@
 from django import forms
-from django.conf import settings
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from stihub.core.formatting import vietnamese_sorted
 from stihub.core.models import Agency
+from stihub.core.uploads import CSV, XLSX, check_upload, observation_limits
 
 
 class _VietnameseOrder(ModelChoiceIterator):
@@ -45,12 +45,9 @@ class ObservationImportForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
-        if upload.size > settings.STIHUB_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than the allowed size."))
-        return upload
+        # The one shared check (type, size, content, and a workbook's unpacked size and
+        # declared sheet sizes) before anything, even the row count, reads the file.
+        return check_upload(self.cleaned_data["file"], [CSV, XLSX], limits=observation_limits())
 
 
 class AsOfForm(forms.Form):

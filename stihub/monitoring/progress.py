@@ -1,10 +1,17 @@
-"""Progress of stored targets: the database side of `stihub.engines.progress`."""
+"""Progress of stored targets: the database side of `stihub.engines.progress`.
+
+Computed progress is cached per target, as-of year and data version (`stihub.core.cache`): any
+change of an observation, target, indicator or resolution gives a new version, so the next
+request computes afresh, and until then pages and the API read the stored result.
+"""
 
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.translation import gettext
 
+from stihub.core.cache import data_version
 from stihub.core.formatting import for_target, num
 from stihub.engines.progress import Progress, compute_progress
 from stihub.engines.resolution import TargetSpec
@@ -99,8 +106,24 @@ def evaluate_targets(targets, as_of: int | None = None) -> list[TargetProgress]:
 
     A headline series with any real observation is judged on its real observations only;
     sample points count only for a series with no real data, and the target is then marked sample.
+    Cached per target for the data version: one cache read, and one query for the series of
+    the targets not yet computed.
     """
     targets = list(targets)
+    version = data_version()
+    keys = [f"stihub:{version}:progress:{t.pk}:{as_of}" if t.pk else None for t in targets]
+    stored = cache.get_many([key for key in keys if key])
+    values = [stored.get(key) for key in keys]
+    missing = [i for i, value in enumerate(values) if value is None]
+    if missing:
+        for i, value in zip(missing, _compute([targets[i] for i in missing], as_of), strict=True):
+            values[i] = value
+        cache.set_many({keys[i]: values[i] for i in missing if keys[i]}, timeout=3600)
+    return [TargetProgress(t, *value) for t, value in zip(targets, values, strict=True)]
+
+
+def _compute(targets, as_of) -> list[tuple[Progress, list, frozenset]]:
+    """(progress, points, sample years) of each target, with one query for all the series."""
     series = headline_points({t.indicator_id for t in targets}, as_of)
     result = []
     for target in targets:
@@ -109,11 +132,10 @@ def evaluate_targets(targets, as_of: int | None = None) -> list[TargetProgress]:
         rows = real or rows  # sample data never feeds a status where real figures exist
         points = [(year, value) for year, value, _sample in rows]
         result.append(
-            TargetProgress(
-                target=target,
-                progress=compute_progress(spec_of(target), points, as_of),
-                points=points,
-                sample_years=frozenset(year for year, _v, sample in rows if sample),
+            (
+                compute_progress(spec_of(target), points, as_of),
+                points,
+                frozenset(year for year, _v, sample in rows if sample),
             )
         )
     return result

@@ -3,16 +3,19 @@ from collections import Counter
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from stihub.core.cache import public_page
 from stihub.core.permissions import PUBLIC, require
+from stihub.core.ratelimit import ratelimit
 from stihub.engines.problems import DataError
 
 from . import charts
 from .choices import Status, TargetKind
 from .downloads import download
 from .forms import AsOfForm, ObservationImportForm
-from .importing import import_observations
+from .importing import import_observations, is_large, start_job
 from .models import Observation, Resolution, Target
 from .progress import evaluate_targets
 
@@ -41,19 +44,24 @@ def resolutions(request):
 
 
 @require(PUBLIC)
+@public_page(params=("as_of",))
 def default(request):
     code = settings.STIHUB_DEFAULT_RESOLUTION
     resolution = Resolution.objects.filter(code=code).first() if code else None
     resolution = resolution or Resolution.objects.first()
     if resolution is None:
         return render(request, "monitoring/empty.html")
-    return dashboard(request, resolution.code)
+    return _dashboard(request, resolution)
 
 
 @require(PUBLIC)
+@public_page(params=("as_of",))
 def dashboard(request, code):
     """The resolution at a glance: every target's latest value, target, status and trend."""
-    resolution = get_object_or_404(Resolution, code=code)
+    return _dashboard(request, get_object_or_404(Resolution, code=code))
+
+
+def _dashboard(request, resolution):
     as_of_form, as_of = _as_of(request)
     progresses = evaluate_targets(_targets(resolution), as_of)
     rows = [
@@ -63,7 +71,7 @@ def dashboard(request, code):
     solution_groups = resolution.solution_groups.select_related("lead_agency").prefetch_related(
         "partner_agencies"
     )
-    return render(
+    return TemplateResponse(
         request,
         "monitoring/dashboard.html",
         {
@@ -80,6 +88,7 @@ def dashboard(request, code):
 
 
 @require(PUBLIC)
+@public_page(params=("as_of",))
 def target_detail(request, code, target_code):
     target = get_object_or_404(
         Target.objects.select_related("indicator", "agency", "resolution"),
@@ -98,8 +107,10 @@ def target_detail(request, code, target_code):
         title=target.title,
         invert=target.kind == TargetKind.RANK,
     )
-    observations = target.indicator.observations.select_related("agency").order_by("area", "year")
-    return render(
+    # The page lists the headline series; breakdowns (up to one per commune and year) are only
+    # counted here, by the database, and listed in the downloads.
+    observations = Observation.objects.filter(indicator_id=target.indicator_id)
+    return TemplateResponse(
         request,
         "monitoring/target.html",
         {
@@ -108,14 +119,15 @@ def target_detail(request, code, target_code):
             "p": progress,
             "as_of": as_of,
             "chart": chart,
-            "headline": [o for o in observations if not o.area],
-            "breakdown_count": sum(1 for o in observations if o.area),
+            "headline": observations.filter(area="").select_related("agency").order_by("year"),
+            "breakdown_count": observations.exclude(area="").count(),
             "can_history": request.user.has_perm("core.view_history"),
         },
     )
 
 
 @require(PUBLIC)
+@ratelimit("download")
 def target_data(request, code, target_code, fmt):
     """The target's observations; with ?as_of=YEAR, as the page shows them: none after it."""
     target = get_object_or_404(Target, resolution__code=code, code=target_code)
@@ -127,6 +139,7 @@ def target_data(request, code, target_code, fmt):
 
 
 @require(PUBLIC)
+@ratelimit("download")
 def resolution_data(request, code, fmt):
     """The observations of every target; with ?as_of=YEAR, none after that year."""
     resolution = get_object_or_404(Resolution, code=code)
@@ -139,11 +152,22 @@ def resolution_data(request, code, fmt):
 
 @require("monitoring.import_observations")
 def import_view(request):
-    """DOST staff upload observations; a bad file writes nothing and every bad row is listed."""
+    """DOST staff upload observations; a bad file writes nothing and every bad row is listed.
+
+    A file of more than STIHUB_JOB_THRESHOLD_ROWS rows is imported as a job: its page follows
+    the progress and shows the result or the problems."""
     form = ObservationImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if is_large(upload, upload.name):  # too long for a request: the worker imports it
+            job = start_job(
+                upload,
+                user=request.user,
+                agency=form.cleaned_data["agency"],
+                source=form.cleaned_data["source"],
+            )
+            return redirect("jobs:detail", job.pk)
         try:
             counts = import_observations(
                 upload,
@@ -161,4 +185,8 @@ def import_view(request):
                 % {k: counts[k] for k in ("created", "updated", "unchanged")},
             )
             return redirect("monitoring:import")
-    return render(request, "monitoring/import.html", {"form": form, "problems": problems})
+    return render(
+        request,
+        "monitoring/import.html",
+        {"form": form, "problems": problems, "threshold": settings.STIHUB_JOB_THRESHOLD_ROWS},
+    )

@@ -348,7 +348,11 @@ UNREADABLE = {
         NO_WORKBOOK_PART,
     ),
     "damaged workbook part": (lambda tmp: _damaged(tmp, "xl/workbook.xml"), DAMAGED),
-    "damaged sheet": (lambda tmp: _damaged(tmp, "xl/worksheets/sheet1.xml"), DAMAGED),
+    # cut to 40 bytes, inside the XML declaration: located at its sheet's first row
+    "damaged sheet": (
+        lambda tmp: _damaged(tmp, "xl/worksheets/sheet1.xml"),
+        f"sheet InputIndData, row 1: {DAMAGED}",
+    ),
 }
 
 
@@ -359,7 +363,8 @@ def test_a_file_that_is_no_readable_workbook_gets_one_plain_problem(tmp_path, ca
         read_workbook(io.BytesIO(make(tmp_path)))
     (problem,) = err.value.problems
     # our own sentence, nothing from Python or the library ("<_io.BytesIO ...", "no item named")
-    assert str(problem) == expected and problem.template == expected
+    assert str(problem) == expected
+    assert problem.template == (DAMAGED if case == "damaged sheet" else expected)
 
 
 def test_a_missing_file_is_named_in_the_problem(tmp_path):
@@ -573,3 +578,70 @@ def test_input_workbook_round_trip(tmp_path):
     a, b = compute(data), compute(back)
     np.testing.assert_allclose(a.scores.to_numpy(), b.scores.to_numpy(), atol=1e-9)
     assert (a.ranks.to_numpy() == b.ranks.to_numpy()).all()
+
+
+# --- size limits and unit codes (issue 7) ------------------------------------------------
+from stihub.engines.limits import Limits  # noqa: E402
+
+from .xlsx_builders import cut_short, whole_sheet_declared, zip_bomb  # noqa: E402
+
+
+def test_an_index_workbook_declaring_the_whole_sheet_is_refused_before_parsing():
+    with pytest.raises(DataError) as caught:
+        read_workbook(io.BytesIO(whole_sheet_declared("InputIndData")))
+    (problem,) = caught.value.problems
+    assert problem.sheet == "InputIndData" and "A1:XFD1048576" in problem.message
+    # the index limits: a few hundred units, indicators and aggregates
+    assert (problem.params["max_rows"], problem.params["max_columns"]) == (2_000, 500)
+
+
+def test_an_index_zip_bomb_is_refused_by_its_unpacked_size(tmp_path):
+    with pytest.raises(DataError) as caught:
+        read_workbook(zip_bomb(tmp_path / "bomb.xlsx", sheet="InputIndData"))
+    assert [p.params for p in caught.value.problems] == [{"size": 191, "limit": 100}]
+
+
+def test_a_required_sheet_cut_short_is_located(tmp_path):
+    content = write_sheets(tmp_path / "ok.xlsx", workbook_sheets()).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:  # openpyxl writes sheets in order
+        assert b"InputIndData" in archive.read("xl/workbook.xml")
+    broken = cut_short(content, "xl/worksheets/sheet1.xml", before=b'<row r="4"')
+    with pytest.raises(DataError) as caught:
+        read_workbook(io.BytesIO(broken))
+    (problem,) = caught.value.problems
+    assert (problem.sheet, problem.row) == ("InputIndData", 4)
+    assert "damaged" in problem.message
+
+
+def test_index_rows_and_columns_declared_beyond_the_limits_are_refused(tmp_path):
+    path = write_sheets(tmp_path / "ok.xlsx", workbook_sheets())
+    with pytest.raises(DataError) as caught:
+        read_workbook(path, Limits(max_rows=4, max_columns=500))
+    # openpyxl declares each sheet's true size: InputIndData and InputDenominators have a
+    # header and 4 units (5 rows), InputIndMeta 4 rows, InputAggMeta 4 rows
+    found = {p.sheet: p.params["dimension"] for p in caught.value.problems}
+    assert found == {"InputIndData": "A1:F5", "InputDenominators": "A1:B5"}
+    with pytest.raises(DataError) as caught:
+        read_workbook(path, Limits(max_rows=100, max_columns=5))
+    # 6 columns in InputIndData (UnitCode ... Exports), 7 in InputIndMeta (IndName ... Agg2)
+    found = {p.sheet: p.params["dimension"] for p in caught.value.problems}
+    assert found == {"InputIndData": "A1:F5", "InputIndMeta": "A1:G4"}
+
+
+@pytest.mark.parametrize("code", ["NA/1", "Nghệ An", "N A", "?x", ".NA"])
+def test_a_unit_code_that_would_break_its_page_address_is_refused(tmp_path, code):
+    sheets = workbook_sheets()
+    sheets["InputIndData"][2][0] = code
+    sheets["InputDenominators"][2][0] = code
+    with pytest.raises(DataError) as caught:
+        read_workbook(write_sheets(tmp_path / "bad.xlsx", sheets))
+    located = {(p.sheet, p.row, p.column): p.message for p in caught.value.problems}
+    assert repr(code) in located[("InputIndData", 3, "UnitCode")]
+
+
+def test_the_command_line_reports_a_sheet_cut_short_and_exits_with_2(tmp_path, capsys):
+    content = write_sheets(tmp_path / "ok.xlsx", workbook_sheets()).read_bytes()
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(cut_short(content, "xl/worksheets/sheet1.xml", before=b'<row r="4"'))
+    assert main([str(path)]) == 2
+    assert "sheet InputIndData, row 4: the workbook is damaged" in capsys.readouterr().err

@@ -312,3 +312,124 @@ def test_a_damaged_xlsx_is_named_in_plain_words(tmp_path, content):
         (problem,) = problems(source, filename="broken.xlsx")
         assert "not a readable .xlsx workbook" in problem.message
         assert "BytesIO" not in problem.message and "no item named" not in problem.message
+
+
+# --- size limits and codes (issue 7) -----------------------------------------------------
+from stihub.engines.limits import Limits  # noqa: E402
+
+from .xlsx_builders import (  # noqa: E402
+    cut_short,
+    handmade_xlsx,
+    sheet_xml,
+    whole_sheet_declared,
+    zip_bomb,
+)
+
+GOOD_ROWS = [["indicator", "year", "value"], ["PII_RANK", 2023, 33], ["PII_RANK", 2024, 37]]
+
+
+def test_a_handmade_workbook_of_the_right_size_reads(tmp_path):
+    # The control for the refusals below: the same hand-built layout, honestly sized, is read.
+    content = handmade_xlsx("Số liệu", sheet_xml(GOOD_ROWS, "A1:C3"))
+    rows = read_observations(io.BytesIO(content), "obs.xlsx")
+    assert [(r.line, r.indicator, r.year, r.value) for r in rows] == [
+        (2, "PII_RANK", 2023, 33.0),
+        (3, "PII_RANK", 2024, 37.0),
+    ]
+
+
+def test_a_small_workbook_declaring_the_whole_sheet_is_refused_before_parsing():
+    content = whole_sheet_declared("Số liệu")
+    assert len(content) < 2048  # 1.5 KB declaring 1,048,576 rows × 16,384 columns
+    (problem,) = problems(io.BytesIO(content), filename="obs.xlsx")
+    assert problem.sheet == "Số liệu"
+    assert "A1:XFD1048576" in problem.message
+    # XFD = 24·26² + 6·26 + 4 = 16,384 columns
+    assert (problem.params["rows"], problem.params["columns"]) == (1_048_576, 16_384)
+    assert (problem.params["max_rows"], problem.params["max_columns"]) == (100_000, 50)
+
+
+def test_a_zip_bomb_is_refused_by_its_unpacked_size(tmp_path):
+    path = zip_bomb(tmp_path / "bomb.xlsx", megabytes=200)
+    assert path.stat().st_size < 400_000  # packs about 1,000 times
+    (problem,) = problems(path)
+    # 200,000,000 bytes of zeros plus a few hundred of XML = 190.7 MiB, shown rounded up
+    assert problem.params == {"size": 191, "limit": 100}
+    assert "191 MB" in problem.message
+
+
+def test_a_part_packed_like_a_zip_bomb_is_refused_even_under_the_size_limit(tmp_path):
+    path = zip_bomb(tmp_path / "small-bomb.xlsx", megabytes=5)  # 5 MB, well under 100 MB
+    (problem,) = problems(path)
+    assert problem.params["part"] == "xl/worksheets/sheet1.xml"
+    assert problem.params["ratio"] > 100 and problem.params["limit"] == 100
+
+
+def test_a_sheet_cut_short_is_a_located_problem():
+    content = cut_short(handmade_xlsx("Số liệu", sheet_xml(GOOD_ROWS)), before=b'<row r="3"')
+    (problem,) = problems(io.BytesIO(content), filename="obs.xlsx")
+    # rows 1 and 2 are whole; the XML breaks off inside row 3
+    assert (problem.sheet, problem.row) == ("Số liệu", 3)
+    assert "damaged" in problem.message
+
+
+def test_reading_stops_at_the_row_limit():
+    # Rows 1-6 are whole and the XML breaks off in row 7; the sheet declares A1 (as some writers
+    # do for a full sheet), so only streaming can count. With at most 5 rows the reader stops
+    # at row 6 and never reaches the break; without the limit it does.
+    rows = [["indicator", "year", "value"]] + [["PII_RANK", 2015 + i, i] for i in range(6)]
+    content = cut_short(handmade_xlsx("S", sheet_xml(rows, "A1")), before=b'<row r="7"')
+    (problem,) = problems(io.BytesIO(content), filename="obs.xlsx", limits=Limits(max_rows=5))
+    assert (problem.sheet, problem.row, problem.params) == ("S", 6, {"limit": 5})
+    (problem,) = problems(io.BytesIO(content), filename="obs.xlsx")
+    assert (problem.sheet, problem.row) == ("S", 7) and "damaged" in problem.message
+
+
+def test_a_value_beyond_the_column_limit_is_located():
+    rows = [["indicator", "year", "value"], ["PII_RANK", 2024, 37, None, None, "x"]]
+    content = handmade_xlsx("S", sheet_xml(rows))  # no <dimension>: counted while reading
+    limits = Limits(max_columns=5)
+    (problem,) = problems(io.BytesIO(content), filename="obs.xlsx", limits=limits)
+    assert (problem.sheet, problem.row, problem.params) == ("S", 2, {"column": "F", "limit": 5})
+
+
+def test_csv_rows_cells_columns_and_size_are_limited(tmp_path):
+    lines = "indicator,year,value\n" + "".join(f"PII_RANK,{2015 + i},{i}\n" for i in range(5))
+    path = write_csv(tmp_path, lines)  # 6 lines
+    (problem,) = problems(path, limits=Limits(max_rows=4))
+    assert (problem.row, problem.params) == (5, {"limit": 4})
+
+    path = write_csv(tmp_path, "indicator,year,value,note\nPII_RANK,2024,37," + "x" * 101 + "\n")
+    (problem,) = problems(path, limits=Limits(max_field_chars=100))
+    assert (problem.row, problem.params) == (2, {"limit": 100})
+
+    path = write_csv(tmp_path, "indicator,year,value\nPII_RANK,2024,37,,,x\n")
+    (problem,) = problems(path, limits=Limits(max_columns=5))
+    assert (problem.row, problem.params) == (2, {"column": 6, "limit": 5})
+
+    path = write_csv(tmp_path, "indicator,year,value\n" + "PII_RANK,2024,37\n" * 200)
+    (problem,) = problems(path, limits=Limits(max_unzipped_bytes=1024 * 1024 // 2**20 * 1000))
+    assert problem.params == {"size": 1, "limit": 1}  # 3,421 bytes over a 1,000-byte limit
+
+
+def test_the_byte_that_is_not_utf8_is_found_beyond_the_first_pieces_read(tmp_path):
+    # 70,000 ASCII bytes (more than one 65,536-byte piece) after a BOM, then a Latin-1 é
+    head = "indicator,year,value,note\n" + "PII_RANK,2024,37," + "x" * 70_000
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + head.encode() + "é\n".encode("latin-1"))
+    (problem,) = problems(path)
+    assert problem.params == {"position": 3 + len(head)}
+
+
+@pytest.mark.parametrize(
+    ("column", "code"),
+    [("indicator", "PII/RANK"), ("indicator", "PII RANK"), ("agency", "SỞ_KHCN"), ("agency", "-x")],
+)
+def test_codes_breaking_the_code_rule_are_located(tmp_path, column, code):
+    row = {"indicator": "PII_RANK", "agency": "SKHCN", column: code}
+    path = write_csv(
+        tmp_path, f"indicator,year,value,agency\n{row['indicator']},2024,37,{row['agency']}\n"
+    )
+    (problem,) = problems(path)
+    assert (problem.row, problem.column) == (2, column)
+    assert repr(code) in problem.message and "letters without accents" in problem.message

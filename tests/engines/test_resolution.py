@@ -227,3 +227,44 @@ def test_other_kinds_still_need_a_direction_and_a_contradiction_is_refused():
     assert "missing" in found["targets[0].direction"]
     assert "decrease" in found["targets[1].direction"]
     assert "increase" in found["targets[2].direction"]
+
+
+# --- the code rule (issue 7) -------------------------------------------------------------
+from stihub.engines.codes import is_code  # noqa: E402
+
+
+def test_every_code_the_platform_ships_follows_the_code_rule():
+    spec = load_resolution_file(NGHE_AN)
+    shipped = {spec.code} | {a.code for a in spec.agencies} | {t.code for t in spec.targets}
+    shipped |= {t.indicator for t in spec.targets} | {g.code for g in spec.solution_groups}
+    # the demo's index codes and units, COINr's ASEM ISO3 units, the published PII indicators
+    shipped |= {"PII", "PII_RANK", "PII_SCORE", "NAN", "T01", "T34", "AUT", "VNM", "U07"}
+    assert {"NGHEAN-KHCN-DMST-2030", "CT01", "III.2.1", "TINH_UY"} <= shipped
+    assert [code for code in sorted(shipped) if not is_code(code)] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "change"),
+    [
+        ("code", lambda d: d.update(code="NQ/2030")),
+        ("agencies[0].code", lambda d: d["agencies"][0].update(code="SỞ KHCN")),
+        ("targets[0].code", lambda d: d["targets"][0].update(code="A 1")),
+        ("targets[0].indicator", lambda d: d["targets"][0].update(indicator="GERD/GDP")),
+        ("targets[0].agency", lambda d: d["targets"][0].update(agency="SKHCN?")),
+        ("solution_groups[0].code", lambda d: d["solution_groups"][0].update(code=".III")),
+        (
+            "solution_groups[0].lead_agency",
+            lambda d: d["solution_groups"][0].update(lead_agency="#"),
+        ),
+        (
+            "solution_groups[0].partner_agencies[0]",
+            lambda d: d["solution_groups"][0].update(partner_agencies=["a/b"]),
+        ),
+        ("targets[0].code", lambda d: d["targets"][0].update(code="A" * 31)),
+    ],
+)
+def test_a_code_breaking_the_code_rule_is_refused_at_its_path(path, change):
+    data = copy.deepcopy(GOOD)
+    change(data)
+    found = problems_of(data)
+    assert "letters without accents" in found[path] and "at most 30 characters" in found[path]
