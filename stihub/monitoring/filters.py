@@ -6,6 +6,8 @@ from stihub.core.parameters import (
     ChoiceParameterField,
     IntegerParameterField,
 )
+from stihub.core.validators import validate_code
+from stihub.engines.codes import CODE_PATTERN
 
 from .choices import TargetKind
 from .models import Observation, Target
@@ -26,6 +28,25 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "string", "pattern": f"^({CODE_PATTERN})?$"})
+class CodeFilter(django_filters.CharFilter):
+    """A code (engines/codes.py), or nothing (no filter); anything else is refused (400 in the
+    API), so the schema can say exactly what is accepted."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [validate_code])
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": "^[^\\u0000]*$", "maxLength": 120})
+class AreaFilter(django_filters.CharFilter):
+    """An area name as stored (any text but the NUL character, at most 120 characters)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 120)
+        super().__init__(*args, **kwargs)
+
+
 class BooleanFilter(django_filters.BooleanFilter):
     """true or false; anything else is refused (400 in the API), not read as "no filter"."""
 
@@ -39,7 +60,8 @@ class ChoiceFilter(django_filters.ChoiceFilter):
 
 
 class ObservationFilter(django_filters.FilterSet):
-    indicator = django_filters.CharFilter(field_name="indicator__code")
+    indicator = CodeFilter(field_name="indicator__code")
+    area = AreaFilter(field_name="area")
     year = YearFilter(field_name="year")
     year_from = YearFilter(field_name="year", lookup_expr="gte")
     year_to = YearFilter(field_name="year", lookup_expr="lte")
@@ -55,8 +77,8 @@ class ObservationFilter(django_filters.FilterSet):
 
 
 class TargetFilter(django_filters.FilterSet):
-    resolution = django_filters.CharFilter(field_name="resolution__code")
-    agency = django_filters.CharFilter(field_name="agency__code")
+    resolution = CodeFilter(field_name="resolution__code")
+    agency = CodeFilter(field_name="agency__code")
     kind = ChoiceFilter(choices=TargetKind.choices)
 
     class Meta:

@@ -1,22 +1,20 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from stihub.core import commands
 from stihub.core.backup import backup_to
 from stihub.core.backup_crypto import BackupError, make_key, parse_keys
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):  # a property: argparse cannot format a lazy string (`stihub help backup`)
-        return _(
-            "Write an encrypted backup of the database and the uploaded files "
-            "(key: STIHUB_BACKUP_KEY)."
-        )
+class Command(commands.Command):
+    help = gettext_lazy(
+        "Write an encrypted backup of the database and the uploaded files (key: STIHUB_BACKUP_KEY)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -2,23 +2,21 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from stihub.core import commands
 from stihub.core.backup import check_backup, restore_from
 from stihub.core.backup_crypto import BackupError, parse_keys
 
 
-class Command(BaseCommand):
-    @property
-    def help(self):  # a property: argparse cannot format a lazy string (`stihub help restore`)
-        return _(
-            "Restore a backup made by `stihub backup` into an empty, migrated database: "
-            "all or nothing."
-        )
+class Command(commands.Command):
+    help = gettext_lazy(
+        "Restore a backup made by `stihub backup` into an empty, migrated database: all or nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help=gettext_lazy("the archive to restore"))
