@@ -185,7 +185,7 @@ def session_cookie(client, user):
 
 CONFORMANCE = hypothesis_settings(
     max_examples=15,
-    derandomize=True,  # the same examples every run: the suite is not a fuzzing campaign (CI runs one)
+    derandomize=True,  # the same examples every run; CI runs the fuzzing campaign
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
