@@ -135,6 +135,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A read that meets a database outage waits this long for it to answer again before the 503.
+STIHUB_DB_WAIT_SECONDS = env_int("STIHUB_DB_WAIT_SECONDS", 10)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A long import must never make the site answer "database is locked": in WAL mode readers
     # never wait for the writer; writers begin with the write lock (IMMEDIATE, so no upgrade

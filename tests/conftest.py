@@ -20,6 +20,7 @@ PASSWORD = "a-long-test-password-2030"
 def fast_password_hasher(settings):
     """Tests need no costly hashing; production keeps Django's default (PBKDF2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STIHUB_DB_WAIT_SECONDS = 0  # outage tests want the 503 at once; one test waits
 
 
 @pytest.fixture(autouse=True)

@@ -326,6 +326,27 @@ def test_database_outage_answers_503_and_the_next_request_recovers(
     assert client.get("/").status_code == 200  # no restart needed
 
 
+def test_a_read_waits_for_a_short_outage_and_is_served(client, nghe_an, settings):
+    """A database restart of a moment: the first queries fail, then it answers again. A read
+    is served after the wait (200, not 503); a write gets the 503 at once, never repeated."""
+    settings.STIHUB_DB_WAIT_SECONDS = 5
+    client.raise_request_exception = False
+    failures = iter(range(3))
+
+    def restarting(execute, sql, params, many, context):
+        if next(failures, None) is not None:
+            raise OperationalError("the database system is starting up")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(restarting):
+        assert client.get("/monitoring/resolutions/").status_code == 200
+    assert next(failures, None) is None  # the outage was met, and waited out
+    failures = iter(range(1))
+    with connection.execute_wrapper(restarting):
+        response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 503
+
+
 def test_database_outage_page_follows_the_chosen_language(client, nghe_an):
     client.raise_request_exception = False
     client.cookies["django_language"] = "en"
@@ -407,6 +428,7 @@ def gunicorn(tmp_path_factory):
         STIHUB_BIND=f"127.0.0.1:{port}",
         STIHUB_WEB_WORKERS="1",
         STIHUB_DB_CONN_MAX_AGE="0",  # a kept SQLite connection would outlive the outage below
+        STIHUB_DB_WAIT_SECONDS="0",  # answer the outage at once
     )
     subprocess.run([BIN / "stihub", "migrate", "-v0"], env=env, cwd=ROOT, check=True, timeout=300)
     server = subprocess.Popen(

@@ -1,5 +1,6 @@
 import logging
 import sys
+import time
 
 from django.conf import settings
 from django.core.signals import got_request_exception
@@ -26,6 +27,8 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
+SAFE_METHODS = ("GET", "HEAD")
+POLL_SECONDS = 0.25
 logger = logging.getLogger(__name__)
 
 
@@ -51,6 +54,23 @@ def _drop_broken_connections() -> None:
             connection.close()
 
 
+def _wait_for_database(seconds: float) -> bool:
+    """Whether the default database answers again within `seconds` (a restart takes a few)."""
+    deadline = time.monotonic() + seconds
+    connection = connections["default"]
+    while True:
+        try:
+            connection.ensure_connection()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            return True
+        except DATABASE_ERRORS:
+            connection.close()
+        if time.monotonic() + POLL_SECONDS > deadline:
+            return False
+        time.sleep(POLL_SECONDS)
+
+
 class DatabaseUnavailableMiddleware:
     """While the database is unreachable, answer 503 with Retry-After instead of 500, and
     recover by itself once it is back (no restart of the web processes).
@@ -59,6 +79,11 @@ class DatabaseUnavailableMiddleware:
     the view (another middleware saving the session, say) are turned into a 500 response by
     Django before they could reach this middleware; the `got_request_exception` signal marks
     the request, and the 500 is replaced on the way out.
+
+    A read (GET, HEAD) that met the outage waits up to STIHUB_DB_WAIT_SECONDS for the
+    database to answer again and is then served once more, so that a database restart of a
+    few seconds costs readers a delay rather than an error page. A write is never repeated:
+    it gets the 503 at once (nothing of it was committed).
     """
 
     def __init__(self, get_response):
@@ -66,16 +91,22 @@ class DatabaseUnavailableMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if getattr(request, "_stihub_database_unavailable", False):
+        if not getattr(request, "_stihub_database_unavailable", False):
+            return response
+        _drop_broken_connections()
+        if request.method in SAFE_METHODS and _wait_for_database(settings.STIHUB_DB_WAIT_SECONDS):
+            request._stihub_database_unavailable = False
+            response = self.get_response(request)
+            if not getattr(request, "_stihub_database_unavailable", False):
+                return response
             _drop_broken_connections()
-            return database_unavailable(request)
-        return response
+        return database_unavailable(request)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, DATABASE_ERRORS):
             return None
         logger.warning("Database unavailable at %s: %s", request.path, exception)
-        _drop_broken_connections()
+        request._stihub_database_unavailable = True
         return database_unavailable(request)
 
 
