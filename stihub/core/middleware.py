@@ -55,7 +55,12 @@ def _drop_broken_connections() -> None:
 
 
 def _wait_for_database(seconds: float) -> bool:
-    """Whether the default database answers again within `seconds` (a restart takes a few)."""
+    """Whether the default database answers again within `seconds` (a restart takes a few).
+
+    A connection found broken is closed so that the next try opens a new one; a working one
+    is never closed (inside a transaction that would end it)."""
+    if seconds <= 0:
+        return False
     deadline = time.monotonic() + seconds
     connection = connections["default"]
     while True:
@@ -65,7 +70,7 @@ def _wait_for_database(seconds: float) -> bool:
                 cursor.execute("SELECT 1")
             return True
         except DATABASE_ERRORS:
-            connection.close()
+            _drop_broken_connections()
         if time.monotonic() + POLL_SECONDS > deadline:
             return False
         time.sleep(POLL_SECONDS)
