@@ -92,8 +92,9 @@ FIELD_ERRORS = {
 
 class Schema(AutoSchema):
     """drf-spectacular's description of an operation, with the errors it can answer: 400 when
-    it takes query parameters, 404 when its path names an object, and always 403 (not allowed,
-    or two-step verification owed), 406 (an unknown API version) and 429 (rate limit)."""
+    it takes query parameters, 404 when its path names an object, and always 401 (an API token
+    unknown or revoked), 403 (not allowed, or two-step verification owed), 406 (an unknown API
+    version) and 429 (rate limit)."""
 
     def _permission(self):
         action = getattr(self.view, "action", None) or self.method.lower()
@@ -129,6 +130,8 @@ class Schema(AutoSchema):
                     {"anyOf": [FIELD_ERRORS, error]},
                 ),
             )
+        # Every operation accepts an API token (core/tokens.py): an unknown or revoked one is 401.
+        responses.setdefault("401", answer(_("The API token is unknown or revoked.")))
         # Also on public reads: a signed-in session that owes its two-step verification (staff)
         # is refused until it verifies.
         responses.setdefault(

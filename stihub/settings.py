@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "stihub.core",
     "stihub.monitoring",
     "stihub.innovation",
+    "stihub.programme",
     "stihub.jobs",
     "django_tasks",
     "django_tasks_db",  # the database backend of the job queue (its worker: `stihub db_worker`)
@@ -332,8 +333,12 @@ STIHUB_PROXY_COUNT = env_int("STIHUB_PROXY_COUNT", 0)
 REST_FRAMEWORK = {
     # Each viewset names the permission of each action; an undeclared action is refused.
     "DEFAULT_PERMISSION_CLASSES": ["stihub.core.permissions.RulePermission"],
-    # Sessions only: Basic auth would let anyone lock accounts out by guessing through the API.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # API tokens of other systems (`Authorization: Token <key>`, core/tokens.py), then sessions.
+    # No Basic auth: it would let anyone lock accounts out by guessing through the API.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "stihub.core.tokens.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.AcceptHeaderVersioning",
     "DEFAULT_VERSION": "1",
     "ALLOWED_VERSIONS": ["1"],

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from stihub.api import discover
-from stihub.core import accounts
+from stihub.core import accounts, token_views
 from stihub.core import views as core_views
 from stihub.monitoring import views as monitoring_views
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", monitoring_views.default, name="home"),
     path("monitoring/", include("stihub.monitoring.urls")),
     path("innovation/", include("stihub.innovation.urls")),
+    path("programme/", include("stihub.programme.urls")),
     path("jobs/", include("stihub.jobs.urls")),
     path("health/", core_views.health, name="health"),
     path("history/<str:app_label>/<str:model_name>/<int:pk>/", core_views.history, name="history"),
@@ -35,6 +36,8 @@ urlpatterns = [
         accounts.password_reset_complete,
         name="password_reset_complete",
     ),
+    path("accounts/tokens/", token_views.token_list, name="api_tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", token_views.token_revoke, name="api_token_revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include(discover().urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -9,6 +9,7 @@ sign-in, anonymous API calls and signed-in users get 403).
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 
 from stihub.core.choices import Role
@@ -23,6 +24,8 @@ ADMIN = frozenset({"admin"})
 SIGNED_IN = EVERYONE - {"anonymous"}
 # The job of the `world` below was started by the reporter: they and DOST may follow it.
 JOB_VIEWERS = frozenset({"reporter", "dost", "admin"})
+# The action item of the `world` is led by the reporter's agency: they and DOST report on it.
+ITEM_AGENCIES = frozenset({"reporter", "dost", "admin"})
 
 # (route name, method) -> roles allowed. Admin pages: see test_admin_pages_follow_the_rule.
 TABLE = {
@@ -68,6 +71,20 @@ TABLE = {
     ("innovation:publish", "POST"): DOST,
     ("innovation:official", "POST"): DOST,
     ("innovation:workbook", "GET"): DOST,
+    ("programme:items", "GET"): EVERYONE,
+    ("programme:export", "GET"): EVERYONE,
+    ("programme:item", "GET"): EVERYONE,
+    ("programme:create", "GET"): DOST,
+    ("programme:create", "POST"): DOST,
+    ("programme:edit", "GET"): DOST,
+    ("programme:edit", "POST"): DOST,
+    ("programme:load", "GET"): DOST,
+    ("programme:load", "POST"): DOST,
+    ("programme:add_update", "GET"): ITEM_AGENCIES,
+    ("programme:add_update", "POST"): ITEM_AGENCIES,
+    ("programme:evidence", "GET"): ITEM_AGENCIES,
+    ("action-item-list", "GET"): EVERYONE,
+    ("action-item-detail", "GET"): EVERYONE,
     ("jobs:detail", "GET"): JOB_VIEWERS,
     ("jobs:status", "GET"): JOB_VIEWERS,
     ("api-root", "GET"): EVERYONE,
@@ -79,6 +96,9 @@ TABLE = {
     ("target-detail", "GET"): EVERYONE,
     ("observation-list", "GET"): EVERYONE,
     ("observation-detail", "GET"): EVERYONE,
+    ("me-list", "GET"): SIGNED_IN,
+    ("api_tokens", "GET"): DOST,
+    ("api_token_revoke", "POST"): DOST,
 }
 
 
@@ -160,6 +180,24 @@ def world(nghe_an, users, tmp_path):
     from stihub.jobs.models import Job
 
     job = Job.objects.create(kind="import_observations", created_by=users["reporter"])
+    from stihub.programme.models import ActionItem
+
+    item = ActionItem.objects.create(
+        solution_group=nghe_an.solution_groups.first(),
+        code="CTHD-01",
+        title="Action item",
+        lead_agency=users["reporter"].role_assignments.get().agency,
+        deadline="2030-12-31",
+    )
+    update = item.updates.create(text="Started", percent_done=10)
+    evidence = update.evidence.create(
+        file=ContentFile(b"%PDF-1.4 evidence", name="e.pdf"), name="e.pdf", size=17
+    )
+    from stihub.core.models import ApiToken
+    from stihub.core.tokens import issue
+
+    issue(users["reporter"])
+    token = ApiToken.objects.get(user=users["reporter"])
     return SimpleNamespace(
         resolution=nghe_an,
         target=target,
@@ -167,6 +205,9 @@ def world(nghe_an, users, tmp_path):
         dataset=dataset,
         unit=PROVINCE,
         job=job,
+        token=token,
+        item=item,
+        evidence=evidence,
     )
 
 
@@ -187,11 +228,18 @@ def url_of(name: str, w) -> str:
         "innovation:profile": {**ds, "unit": w.unit},
         "innovation:planner": {**ds, "unit": w.unit},
         "innovation:edit": {**ds, "unit": w.unit},
+        "programme:export": {"fmt": "csv"},
+        "programme:item": {"pk": w.item.pk},
+        "programme:edit": {"pk": w.item.pk},
+        "programme:add_update": {"pk": w.item.pk},
+        "programme:evidence": {"pk": w.evidence.pk},
+        "action-item-detail": {"pk": w.item.pk},
         "jobs:detail": {"pk": w.job.pk},
         "jobs:status": {"pk": w.job.pk},
         "resolution-detail": res,
         "target-detail": {"pk": w.target.pk},
         "observation-detail": {"pk": w.observation.pk},
+        "api_token_revoke": {"pk": w.token.pk},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 

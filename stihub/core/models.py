@@ -169,6 +169,9 @@ class SecurityEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", _("password changed")
         PASSWORD_RESET_REQUESTED = "password_reset_requested", _("password reset requested")
         PERMISSION_DENIED = "permission_denied", _("permission denied")
+        TOKEN_ISSUED = "token_issued", _("API token issued")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        TOKEN_REFUSED = "token_refused", _("API token refused")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
@@ -193,3 +196,47 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+
+class ApiToken(models.Model):
+    """An API token (khóa truy cập API) with which another system calls the API as a user.
+
+    Only a SHA-256 of the key is stored (the key is shown once, by `stihub issue_token`), so
+    the database and its backups hold no working credential; the key is 256 random bits, so a
+    fast hash is enough. A user has at most one active token; issuing a new one revokes it.
+    Not audited by simple_history: `last_used_at` would flood the history, and the token's own
+    fields with the security log are its record.
+    """
+
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    prefix = models.CharField(_("key begins with"), max_length=16)
+    key_hash = models.CharField(_("SHA-256 of the key"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.CharField(_("issued by"), max_length=150, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_active_api_token_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"

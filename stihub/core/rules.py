@@ -56,8 +56,21 @@ rules.add_perm("core.use_admin", is_admin)
 rules.add_perm("core.submit_for_agency", is_dost | reports_for)
 # Restricted personal fields (e-mail, phone, birth year...): staff only (Nghị định 13/2023).
 rules.add_perm("core.view_restricted_fields", is_dost)
-# One's own account: password, two-step verification, recovery codes.
+# One's own account: password, two-step verification, recovery codes; `GET /api/me/`.
 rules.add_perm("core.manage_own_account", rules.is_authenticated)
+# API tokens of other systems: the list (who, when, last used) and revoking them.
+rules.add_perm("core.manage_api_tokens", is_dost)
+
+# A user's main role, where one role must be named (`GET /api/me/`): the first they hold.
+ROLE_PRIORITY = (Role.ADMIN, Role.DOST_OFFICER, Role.AGENCY_REPORTER, Role.EXPERT)
+
+
+def main_role(user) -> Role | None:
+    """The user's main role by ROLE_PRIORITY (a superuser counts as admin); None without one."""
+    held = {role for role, _agency in roles_of(user)}
+    if getattr(user, "is_superuser", False):
+        held.add(Role.ADMIN)
+    return next((role for role in ROLE_PRIORITY if role in held), None)
 
 
 def admin_permissions(app_label: str, predicate=is_admin) -> None:

@@ -35,16 +35,25 @@ class Kind:
     label: str
 
 
-def _is_xlsx(upload) -> bool:
+def _zip_names(upload) -> set[str]:
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
+            return set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+        return set()
     finally:
         upload.seek(0)
+
+
+def _is_xlsx(upload) -> bool:
+    names = _zip_names(upload)
     return "[Content_Types].xml" in names and "xl/workbook.xml" in names
+
+
+def _is_docx(upload) -> bool:
+    names = _zip_names(upload)
+    return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
 def _head(upload) -> bytes:
@@ -62,12 +71,34 @@ def _is_pdf(upload) -> bool:
     return _head(upload).startswith(b"%PDF-")
 
 
+def _is_png(upload) -> bool:
+    return _head(upload).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def _is_jpeg(upload) -> bool:
+    return _head(upload).startswith(b"\xff\xd8\xff")
+
+
 XLSX = Kind(
     (".xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel .xlsx"
 )
 CSV = Kind((".csv",), "text/csv; charset=utf-8", "CSV")
 PDF = Kind((".pdf",), "application/pdf", "PDF")
-SNIFFERS = {XLSX: _is_xlsx, CSV: _is_text, PDF: _is_pdf}
+PNG = Kind((".png",), "image/png", "PNG")
+JPEG = Kind((".jpg", ".jpeg"), "image/jpeg", "JPEG")
+DOCX = Kind(
+    (".docx",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "Word .docx",
+)
+SNIFFERS = {
+    XLSX: _is_xlsx,
+    CSV: _is_text,
+    PDF: _is_pdf,
+    PNG: _is_png,
+    JPEG: _is_jpeg,
+    DOCX: _is_docx,
+}
 
 
 def observation_limits() -> engine_limits.Limits:
