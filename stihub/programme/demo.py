@@ -14,12 +14,12 @@ from .models import ActionItem
 
 # (code, solution group, title, outputs, months from today to the deadline, status)
 SAMPLES = [
-    ("MAU-01", "III.1", "Ban hành kế hoạch thực hiện Nghị quyết (mẫu)", "Kế hoạch", -2, "done"),
-    ("MAU-02", "III.2.1", "Đào tạo 100 cán bộ quản lý KH&CN (mẫu)", "Lớp đào tạo", 6,
+    ("MAU-01", "III.1", "Ban hành kế hoạch thực hiện Nghị quyết", "Kế hoạch", -2, "done"),
+    ("MAU-02", "III.2.1", "Đào tạo 100 cán bộ quản lý KH&CN", "Lớp đào tạo", 6,
      "in_progress"),
-    ("MAU-03", "III.2.3", "Xây dựng phòng thí nghiệm dùng chung (mẫu)", "Phòng thí nghiệm", -1,
+    ("MAU-03", "III.2.3", "Xây dựng phòng thí nghiệm dùng chung", "Phòng thí nghiệm", -1,
      "in_progress"),
-    ("MAU-04", "III.3", "Hỗ trợ 6 doanh nghiệp đổi mới công nghệ (mẫu)", "Hợp đồng hỗ trợ", 12,
+    ("MAU-04", "III.3", "Hỗ trợ 6 doanh nghiệp đổi mới công nghệ", "Hợp đồng hỗ trợ", 12,
      "not_started"),
 ]  # fmt: skip
 # The smallest well-formed PDF a viewer opens: the sample evidence file.
