@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "stihub.monitoring",
     "stihub.innovation",
     "stihub.programme",
+    "stihub.reporting",
     "stihub.jobs",
     "django_tasks",
     "django_tasks_db",  # the database backend of the job queue (its worker: `stihub db_worker`)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("innovation/", include("stihub.innovation.urls")),
     path("programme/", include("stihub.programme.urls")),
     path("jobs/", include("stihub.jobs.urls")),
+    path("reporting/", include("stihub.reporting.urls")),
     path("health/", core_views.health, name="health"),
     path("history/<str:app_label>/<str:model_name>/<int:pk>/", core_views.history, name="history"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

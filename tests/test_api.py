@@ -5,7 +5,7 @@ from stihub.monitoring.models import Indicator, Observation
 
 def test_targets_carry_their_progress(client, nghe_an):
     Observation.objects.create(
-        indicator=Indicator.objects.get(code="PII_RANK"), year=2024, value=37
+        status="approved", indicator=Indicator.objects.get(code="PII_RANK"), year=2024, value=37
     )
     data = client.get("/api/targets/?resolution=" + nghe_an.code).json()
     assert data["count"] == 10
@@ -18,8 +18,10 @@ def test_targets_carry_their_progress(client, nghe_an):
 def test_observations_filter_headline_and_years(client, nghe_an):
     indicator = Indicator.objects.get(code="IP_REGISTRATIONS")
     for year in (2023, 2024, 2025):
-        Observation.objects.create(indicator=indicator, year=year, value=300)
-    Observation.objects.create(indicator=indicator, year=2025, area="Phường Vinh Hưng", value=30)
+        Observation.objects.create(status="approved", indicator=indicator, year=year, value=300)
+    Observation.objects.create(
+        status="approved", indicator=indicator, year=2025, area="Phường Vinh Hưng", value=30
+    )
     url = "/api/observations/?indicator=IP_REGISTRATIONS&year_from=2024&headline=true"
     assert [o["year"] for o in client.get(url).json()["results"]] == [2024, 2025]
 

@@ -32,7 +32,10 @@ def fresh_rate_counts():
 @pytest.fixture
 def data(nghe_an):
     indicator = Indicator.objects.get(code="IP_REGISTRATIONS")
-    return [Observation.objects.create(indicator=indicator, year=y, value=3) for y in (2023, 2024)]
+    return [
+        Observation.objects.create(status="approved", indicator=indicator, year=y, value=3)
+        for y in (2023, 2024)
+    ]
 
 
 def refused(response, parameter):

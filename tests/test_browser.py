@@ -42,7 +42,7 @@ def loaded(transactional_db):
 
     resolution, _ = load_resolution(NGHE_AN)
     indicator = Indicator.objects.get(code="PII_RANK")
-    Observation.objects.create(indicator=indicator, year=2024, value=37)
+    Observation.objects.create(status="approved", indicator=indicator, year=2024, value=37)
     return resolution
 
 

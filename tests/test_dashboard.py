@@ -15,8 +15,10 @@ from stihub.monitoring.progress import evaluate_targets
 def rd_series(nghe_an):
     indicator = Indicator.objects.get(code="RD_FTE_PER_10K")
     for year, value in [(2021, 4.0), (2023, 6.0), (2025, 9.0)]:
-        Observation.objects.create(indicator=indicator, year=year, value=value)
-    Observation.objects.create(indicator=indicator, year=2025, value=99.0, area="Xã Anh Sơn")
+        Observation.objects.create(status="approved", indicator=indicator, year=year, value=value)
+    Observation.objects.create(
+        status="approved", indicator=indicator, year=2025, value=99.0, area="Xã Anh Sơn"
+    )
     return indicator
 
 
@@ -40,7 +42,11 @@ def test_sample_data_is_labelled(client, nghe_an):
     page = client.get("/").content.decode()
     assert "banner-sample" not in page
     Observation.objects.create(
-        indicator=Indicator.objects.get(code="RD_FTE_PER_10K"), year=2024, value=5, is_sample=True
+        status="approved",
+        indicator=Indicator.objects.get(code="RD_FTE_PER_10K"),
+        year=2024,
+        value=5,
+        is_sample=True,
     )
     assert "banner-sample" in client.get("/").content.decode()
 
@@ -89,7 +95,7 @@ def test_empty_platform_says_how_to_load(client, db):
 def test_cumulative_target_charts_the_running_total(client, nghe_an):
     indicator = Indicator.objects.get(code="IP_REGISTRATIONS")
     for year, value in [(2023, 999), (2024, 300), (2025, 250)]:  # 2023 is before count_from
-        Observation.objects.create(indicator=indicator, year=year, value=value)
+        Observation.objects.create(status="approved", indicator=indicator, year=year, value=value)
     (progress,) = evaluate_targets(nghe_an.targets.filter(indicator=indicator))
     assert progress.chart_points() == [(2024, 300.0), (2025, 550.0)]
 
@@ -140,7 +146,7 @@ def test_rank_and_range_values_read_naturally():
 
 def test_target_pages_show_rank_and_range_targets_naturally(client, nghe_an):
     client.cookies["django_language"] = "en"
-    Observation.objects.create(indicator=Indicator.objects.get(code="PII_RANK"), year=2024,
+    Observation.objects.create(status="approved", indicator=Indicator.objects.get(code="PII_RANK"), year=2024,
                                value=37)  # fmt: skip
     page = client.get(f"/monitoring/r/{nghe_an.code}/").content.decode()
     rank = page.split('data-target="CT04"')[1].split("</tr>")[0]
@@ -182,7 +188,9 @@ def test_solution_group_partners_are_in_vietnamese_order(client, nghe_an):
 def test_sample_points_never_feed_a_series_that_has_real_data(nghe_an):
     indicator = Indicator.objects.get(code="PII_RANK")
     for year, value, sample in [(2023, 33, False), (2024, 37, False), (2025, 10, True)]:
-        Observation.objects.create(indicator=indicator, year=year, value=value, is_sample=sample)
+        Observation.objects.create(
+            status="approved", indicator=indicator, year=year, value=value, is_sample=sample
+        )
     (p,) = evaluate_targets(nghe_an.targets.filter(indicator=indicator))
     # Real only: least squares through (2023, 33) and (2024, 37) rises 4 a year, so at 2030
     # 33 + 4·7 = 61; ratio (33 − 61)/(33 − 20) = −28/13 < 0: regressing. The sample 10 would
@@ -195,6 +203,8 @@ def test_sample_points_never_feed_a_series_that_has_real_data(nghe_an):
 def test_a_series_with_only_sample_data_uses_it_and_is_marked_sample(nghe_an):
     indicator = Indicator.objects.get(code="PII_RANK")
     for year, value in [(2024, 30), (2025, 25)]:
-        Observation.objects.create(indicator=indicator, year=year, value=value, is_sample=True)
+        Observation.objects.create(
+            status="approved", indicator=indicator, year=year, value=value, is_sample=True
+        )
     (p,) = evaluate_targets(nghe_an.targets.filter(indicator=indicator))
     assert p.progress.latest_value == 25 and p.sample_years == {2024, 2025}

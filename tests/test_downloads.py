@@ -36,7 +36,7 @@ def risky(nghe_an, agency, units):
         (2024, 12.0, "Xã Anh Sơn", "ước tính", "", agency, True),
     ]
     for year, value, area, note, source, by, sample in rows:
-        Observation.objects.create(
+        Observation.objects.create(status="approved",
             indicator=indicator, year=year, value=value, area=area, note=note, source=source,
             agency=by, is_sample=sample,
         )  # fmt: skip
@@ -49,7 +49,9 @@ def url(nghe_an, fmt, query=""):
 
 
 def test_csv_text_cells_get_a_quote_and_numbers_stay_numbers(client, risky, nghe_an):
-    Observation.objects.create(indicator=risky, year=2025, value=1, note="\tgiữa", source="\rđầu")
+    Observation.objects.create(
+        status="approved", indicator=risky, year=2025, value=1, note="\tgiữa", source="\rđầu"
+    )
     text = client.get(url(nghe_an, "csv")).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["year"], r["value"], r["area"], r["note"], r["source"]) for r in rows] == [

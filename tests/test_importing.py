@@ -25,17 +25,26 @@ def csv(text, name="data.csv"):
     return handle
 
 
-def test_import_creates_then_updates_keeping_history(nghe_an, agency):
+def test_import_creates_then_corrects_by_a_new_revision(nghe_an, agency):
     counts = import_observations(csv(GOOD), "data.csv", agency=agency, source="Cục Thống kê")
     assert counts["created"] == 2
-    first = Observation.objects.get(indicator__code="RD_FTE_PER_10K", year=2023)
+    first = Observation.objects.published().get(indicator__code="RD_FTE_PER_10K", year=2023)
     assert (first.value, first.agency, first.source) == (6.5, agency, "Cục Thống kê")
+    assert first.submission.approved_at_once and first.review_comment  # DOST's import: recorded
     counts = import_observations(csv(GOOD.replace('"6,5"', "6.75")), "data.csv", agency=agency,
                                  source="Cục Thống kê")  # fmt: skip
     assert (counts["updated"], counts["unchanged"]) == (1, 1)
-    first.refresh_from_db()
-    assert first.value == 6.75
-    assert [h.value for h in first.history.order_by("history_date")] == [6.5, 6.75]
+    # Nothing is overwritten: the correction is a new revision, the old one superseded.
+    revisions = Observation.objects.same_key(first).order_by("pk")
+    assert [(r.value, r.status) for r in revisions] == [(6.5, "superseded"), (6.75, "approved")]
+    assert Observation.objects.published().count() == 2
+
+
+def test_an_import_left_for_review_publishes_nothing(nghe_an, agency):
+    counts = import_observations(csv(GOOD), "data.csv", agency=agency, approve=False)
+    assert counts["created"] == 2
+    assert Observation.objects.filter(status="submitted").count() == 2
+    assert not Observation.objects.published().exists()
 
 
 def test_bad_file_writes_nothing_and_names_every_bad_line(nghe_an):
@@ -180,7 +189,7 @@ def test_row_source_and_agency_win_over_the_form_which_fills_empty_cells(nghe_an
 
 def test_a_sample_row_never_replaces_a_real_figure(nghe_an):
     indicator = Indicator.objects.get(code="RD_FTE_PER_10K")
-    Observation.objects.create(indicator=indicator, year=2023, value=6)
+    Observation.objects.create(status="approved", indicator=indicator, year=2023, value=6)
     text = "indicator,year,value,sample\nRD_FTE_PER_10K,2024,7,True\nRD_FTE_PER_10K,2023,9,True\n"
     with pytest.raises(DataError) as error:
         import_observations(csv(text), "d.csv")

@@ -230,7 +230,9 @@ def test_publish_asks_for_confirmation_showing_current_and_new_values(
     dataset = store(tmp_path, is_official=True)
     rank, score = ours_now(dataset)
     indicator = Indicator.objects.get(code="PII_RANK")
-    Observation.objects.create(indicator=indicator, year=2024, value=41, source="earlier")
+    Observation.objects.create(
+        status="approved", indicator=indicator, year=2024, value=41, source="earlier"
+    )
     before = Observation.objects.count(), Observation.history.count()
     client = client_for("dost")
     page = client.get(reverse("innovation:publish", args=["PII", 2024]))

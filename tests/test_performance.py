@@ -33,7 +33,7 @@ def empty_cache():
 def rd(nghe_an):
     indicator = Indicator.objects.get(code=RD)
     for year, value in [(2021, 4.0), (2023, 6.0)]:
-        Observation.objects.create(indicator=indicator, year=year, value=value)
+        Observation.objects.create(status="approved", indicator=indicator, year=year, value=value)
     return indicator
 
 
@@ -51,9 +51,9 @@ def dashboard_row(page: str, code: str) -> str:
 def test_every_watched_change_gives_a_new_data_version(nghe_an, rd, agency):
     target = rd_target(nghe_an)
     group = SolutionGroup.objects.filter(resolution=nghe_an).first()
-    observation = Observation.objects.create(indicator=rd, year=2024, value=5.0)
+    observation = Observation.objects.create(status="approved", indicator=rd, year=2024, value=5.0)
     changes = [
-        lambda: Observation.objects.create(indicator=rd, year=2022, value=5.0),
+        lambda: Observation.objects.create(status="approved", indicator=rd, year=2022, value=5.0),
         lambda: observation.save(),
         lambda: observation.delete(),
         lambda: target.save(),
@@ -78,7 +78,7 @@ def test_the_shared_token_changes_once_at_commit(nghe_an, rd):
     processes get a new token once, after the commit (never before the data is visible)."""
     token, versions = _token(), set()
     for year in (2015, 2016, 2017):
-        Observation.objects.create(indicator=rd, year=year, value=1.0)
+        Observation.objects.create(status="approved", indicator=rd, year=year, value=1.0)
         versions.add(data_version())
     assert len(versions) == 3 and _token() == token  # not replaced before the commit
     (at_commit,) = [f for _sids, f, _robust in connection.run_on_commit if f is _replace_token]
@@ -97,7 +97,9 @@ def test_what_a_rolled_back_transaction_cached_is_never_read(db):
 
 def test_a_write_without_signals_says_so(nghe_an, rd):
     before = data_version()
-    Observation.objects.bulk_create([Observation(indicator=rd, year=2019, value=2.0)])
+    Observation.objects.bulk_create(
+        [Observation(status="approved", indicator=rd, year=2019, value=2.0)]
+    )
     data_changed()
     assert data_version() != before
 
@@ -111,7 +113,7 @@ def test_progress_is_computed_once_per_data_version(nghe_an, rd):
     with CaptureQueriesContext(connection) as queries:
         again = evaluate_targets(targets)
     assert len(queries) == 0 and len(again) == len(targets)
-    Observation.objects.create(indicator=rd, year=2025, value=9.0)
+    Observation.objects.create(status="approved", indicator=rd, year=2025, value=9.0)
     with CaptureQueriesContext(connection) as queries:
         (fresh,) = evaluate_targets([rd_target(nghe_an)])
     assert fresh.progress.latest_value == 9.0 and len(queries) == 2  # the target, the series
@@ -208,7 +210,7 @@ def test_the_api_target_list_is_kept_and_an_edit_shows_at_once(client, nghe_an, 
     assert len(queries) == 0
     latest = {t["code"]: t["progress"]["latest"] for t in again["results"]}
     code = rd_target(nghe_an).code
-    Observation.objects.create(indicator=rd, year=2025, value=9.0)
+    Observation.objects.create(status="approved", indicator=rd, year=2025, value=9.0)
     fresh = {
         t["code"]: t["progress"]["latest"] for t in client.get("/api/targets/").json()["results"]
     }
@@ -226,7 +228,7 @@ def test_the_api_cache_still_asks_the_rate_limit(client, nghe_an, settings):
 
 def _add_breakdowns(indicator, names):
     Observation.objects.bulk_create(
-        Observation(indicator=indicator, year=year, area=name, value=1.0)
+        Observation(status="approved", indicator=indicator, year=year, area=name, value=1.0)
         for year in (2021, 2023)
         for name in names
     )

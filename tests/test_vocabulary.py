@@ -13,6 +13,11 @@ from stihub.monitoring import choices
         (vocabulary.TargetKind, choices.TargetKind),
         (vocabulary.Method, choices.Method),
         (vocabulary.Status, choices.Status),
+        (vocabulary.RevisionStatus, choices.RevisionStatus),
+        (vocabulary.Frequency, choices.Frequency),
+        (vocabulary.Breakdown, choices.Breakdown),
+        (vocabulary.Headline, choices.Headline),
+        (vocabulary.Channel, choices.Channel),
     ],
 )
 def test_django_choices_have_exactly_the_engine_codes(engine, django):
@@ -22,6 +27,13 @@ def test_django_choices_have_exactly_the_engine_codes(engine, django):
 
 def test_every_status_has_a_badge_colour():
     assert all(status.colour.startswith("#") for status in choices.Status)
+    assert all(status.colour.startswith("#") for status in choices.RevisionStatus)
+
+
+def test_the_period_choices_are_the_engines_periods():
+    from stihub.engines.reporting import ALL_PERIODS
+
+    assert set(choices.Period.values) == set(ALL_PERIODS)
 
 
 def test_the_engines_check_against_the_same_codes():

@@ -1,14 +1,18 @@
 """Read tidy observation files (CSV, XLSX) into rows, checking every row first (sdg-build style).
 
-Columns: `indicator,year,value[,area][,note]`, header required, in any order, names case-free;
-also the provenance columns of the platform's own downloads, `source,agency,sample`, so that a
-download imports back as it is. Each column may carry its Vietnamese name instead (Chỉ tiêu, Năm,
-Giá trị, Địa bàn, Ghi chú, Nguồn, Cơ quan, Mẫu), with or without accents; any other column is
-rejected. A CSV may use `,` or `;` (Excel on a Vietnamese-locale PC) as separator: the header line
-decides. A row with an empty `area` belongs to the headline series; a row with an area is a
-disaggregation. Every problem of the file is collected (CSV line numbers as in a text editor with
-the header on line 1; XLSX row numbers as in Excel, with the sheet name; the column as the file
-names it) and raised together as one DataError. Blank rows are skipped.
+Columns: `indicator,year,value[,period][,area][,note][,explanation]`, header required, in any
+order, names case-free; also the provenance columns of the platform's own downloads,
+`source,agency,sample`, so that a download imports back as it is. Each column may carry its
+Vietnamese name instead (Chỉ tiêu, Năm, Giá trị, Kỳ, Địa bàn, Ghi chú, Giải trình, Nguồn, Cơ quan,
+Mẫu), with or without accents. The reference columns of the platform's reporting template
+(`REFERENCE_COLUMNS`: the indicator's name and unit, the previous value, the due date, the status)
+are read past; any other column is rejected. A period is empty or "Năm" for the year, H1 or
+"6 tháng" for the first half, Q1–Q3 or "Quý I"–"Quý III". A CSV may use `,` or `;` (Excel on
+a Vietnamese-locale PC) as separator: the header line decides. A row with an empty `area`
+belongs to the headline series; a row with an area is a disaggregation. Every problem of the
+file is collected (CSV line numbers as in a text editor with the header on line 1; XLSX row
+numbers as in Excel, with the sheet name; the column as the file names it) and raised together
+as one DataError. Blank rows are skipped.
 
 The caller may say which areas exist (official code → name; the name is what a row stores),
 the latest year allowed, the known indicators and the known agencies; what it leaves as None is
@@ -36,7 +40,7 @@ import io
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -45,16 +49,44 @@ from stihub.engines.codes import CODE_RULE, code_params, is_code
 from stihub.engines.problems import DataError, Problem, gettext_noop
 
 REQUIRED_COLUMNS = ("indicator", "year", "value")
-OPTIONAL_COLUMNS = ("area", "note", "source", "agency", "sample")
+OPTIONAL_COLUMNS = ("period", "area", "note", "explanation", "source", "agency", "sample")
 VIETNAMESE_NAMES = {
     "indicator": "Chỉ tiêu",
     "year": "Năm",
     "value": "Giá trị",
+    "period": "Kỳ",
     "area": "Địa bàn",
     "note": "Ghi chú",
+    "explanation": "Giải trình",
     "source": "Nguồn",
     "agency": "Cơ quan",
     "sample": "Mẫu",
+}
+# Columns of the reporting template that help the person filling it and are not read back.
+REFERENCE_COLUMNS = {
+    "name": "Tên chỉ tiêu",
+    "unit": "Đơn vị tính",
+    "previous": "Giá trị kỳ trước",
+    "due": "Hạn báo cáo",
+    "status": "Trạng thái",
+}
+# How a period may be written: the code, or its Vietnamese name (compared as headers are).
+PERIOD_WORDS = {
+    "": "",
+    "nam": "",
+    "ca nam": "",
+    "h1": "H1",
+    "6 thang": "H1",
+    "6 thang dau nam": "H1",
+    "q1": "Q1",
+    "quy i": "Q1",
+    "quy 1": "Q1",
+    "q2": "Q2",
+    "quy ii": "Q2",
+    "quy 2": "Q2",
+    "q3": "Q3",
+    "quy iii": "Q3",
+    "quy 3": "Q3",
 }
 YEAR_MIN, YEAR_MAX = 1900, 2100
 # A spreadsheet takes a cell starting with one of these for a formula (OWASP CSV injection).
@@ -81,6 +113,13 @@ class ObservationRow:
     source: str = ""
     agency: str = ""  # agency code
     sample: bool = False
+    period: str = ""  # "" for the year, H1, Q1, Q2, Q3 (`stihub.engines.reporting`)
+    explanation: str = ""
+    sheet: str | None = field(default=None, compare=False)  # where the row is, for problems
+
+    @property
+    def key(self) -> tuple[str, int, str, str]:
+        return (self.indicator, self.year, self.period, self.area)
 
 
 def parse_number(text: str) -> float:
@@ -113,6 +152,7 @@ def read_observations(
     areas=None,
     latest_year: int | None = None,
     known_agencies=None,
+    sectors=frozenset(),
     limits: size.Limits = size.OBSERVATIONS,
 ) -> list[ObservationRow]:
     """Read a .csv (UTF-8, BOM or not) or .xlsx (first sheet) file; raise DataError on problems.
@@ -120,7 +160,8 @@ def read_observations(
     `source` is a path or a binary file object (then `filename` gives the extension).
     `known_indicators`, `known_agencies`: the codes a row may use. `areas`: {official code: name}
     of the areas a row may name (by code or exact name); empty when no units are loaded, so any
-    area is refused. `latest_year`: no row may be later. None: not checked. `limits`: the most
+    area is refused. `sectors`: other breakdown labels a row may name as its area, as written.
+    `latest_year`: no row may be later. None: not checked. `limits`: the most
     the file may hold (the web passes the settings' values).
     """
     name = filename or (
@@ -140,7 +181,7 @@ def read_observations(
                 )
             ]
         )
-    checks = _Checks(known_indicators, areas, latest_year, known_agencies)
+    checks = _Checks(known_indicators, areas, latest_year, known_agencies, frozenset(sectors))
     return _check(records, sheet, checks)
 
 
@@ -288,6 +329,7 @@ def _header_key(text: str) -> str:
 _COLUMN_OF = {_header_key(vi): name for name, vi in VIETNAMESE_NAMES.items()} | {
     name: name for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 }
+_REFERENCE = {_header_key(vi) for vi in REFERENCE_COLUMNS.values()} | set(REFERENCE_COLUMNS)
 
 
 def _nfc(text: str) -> str:
@@ -302,6 +344,7 @@ class _Checks:
     areas: dict | None
     latest_year: int | None
     agencies: set | None
+    sectors: frozenset = frozenset()
 
     @cached_property
     def _units(self) -> dict[str, str]:
@@ -329,6 +372,8 @@ def _columns(records, problem) -> dict[str, tuple[int, str]]:
                 )
             continue
         name = _COLUMN_OF.get(_header_key(written))
+        if name is None and _header_key(written) in _REFERENCE:
+            continue
         if name is None:
             problem(
                 header_line,
@@ -377,17 +422,18 @@ def _check(records, sheet, checks: _Checks) -> list[ObservationRow]:
         row = _row(_Record(line, record, columns, sheet, problems), checks)
         if len(problems) > before:
             continue
-        key = (row.indicator, row.year, row.area)
+        key = row.key
         if key in first_line:
             problem(
                 line,
                 None,
                 gettext_noop(
-                    "Duplicate row: %(indicator)s, %(year)s, area %(area)s was already given"
-                    " on row %(first)s."
+                    "Duplicate row: %(indicator)s, %(year)s %(period)s, area %(area)s was already"
+                    " given on row %(first)s."
                 ),
                 indicator=row.indicator,
                 year=row.year,
+                period=row.period,
                 area=row.area or "-",
                 first=first_line[key],
             )
@@ -457,6 +503,16 @@ def _row(cell: _Record, checks: _Checks) -> ObservationRow:
         bad("agency", CODE_RULE, **code_params(agency))
     elif agency and checks.agencies is not None and agency not in checks.agencies:
         bad("agency", gettext_noop("Unknown agency code %(code)s."), code=agency)
+    period = PERIOD_WORDS.get(_header_key(_text(cell("period"))))
+    if period is None:
+        bad(
+            "period",
+            gettext_noop(
+                "The period %(value)s is not understood: leave it empty (or Năm) for the year,"
+                " or write H1 (6 tháng), Q1, Q2 or Q3 (Quý I, II, III)."
+            ),
+            value=_show(cell("period")),
+        )
     sample = _flag(cell("sample"))
     if sample is None:
         bad(
@@ -477,14 +533,17 @@ def _row(cell: _Record, checks: _Checks) -> ObservationRow:
         _text(cell("source")),
         agency,
         bool(sample),
+        period or "",
+        _text(cell("explanation")),
+        cell.sheet,
     )
 
 
 def _area(cell: _Record, checks: _Checks) -> str:
     """The area of a row: empty (headline), or the name of the unit given by code or name."""
     area = _text(cell("area"))
-    if not area or checks.areas is None:
-        return area
+    if not area or checks.areas is None or _nfc(area) in checks.sectors:
+        return _nfc(area)
     unit = checks.unit(area)
     if unit is not None:
         return unit

@@ -8,7 +8,8 @@ Format (see `stihub/resolutions/nghe-an-2030.yaml` for a full example)::
 
     code, title, issuer?, issued?, period: {start, end}, agencies?: [...],
     targets: [{code, title, indicator, unit, direction, kind, baseline?, target, count_from?,
-               method?, agency?, source?, scale?, notes?}],
+               method?, agency?, source?, scale?, notes?, reporting?}],
+    (reporting: how the indicator is reported, see `reporting.parse_rules`)
     (direction may be left out for kind rank, implied decrease, and cumulative, implied increase)
     solution_groups?: [{code, title, lead_agency, partner_agencies?, summary?}]
 
@@ -25,6 +26,7 @@ import yaml
 
 from stihub.engines.codes import CODE_RULE, code_params, is_code
 from stihub.engines.problems import DataError, Problem, gettext_noop
+from stihub.engines.reporting import Rules, parse_rules
 from stihub.engines.vocabulary import IMPLIED_DIRECTION, Direction, Method, TargetKind
 
 DIRECTIONS = tuple(d.value for d in Direction)
@@ -76,6 +78,7 @@ class TargetSpec:
     source: str | None = None
     scale: tuple[str, ...] = ()  # ordinal labels; a value is a 1-based position in this scale
     notes: str | None = None
+    reporting: Rules | None = None  # how its indicator is reported; None: not declared
 
 
 @dataclass(frozen=True)
@@ -252,6 +255,7 @@ TARGET_KEYS = (
     "source",
     "scale",
     "notes",
+    "reporting",
 )
 SOLUTION_GROUP_KEYS = ("code", "title", "lead_agency", "partner_agencies", "summary")
 
@@ -487,6 +491,12 @@ def _target(c: _Checker, item: dict, path: str, start, end, known, code) -> Targ
                     size=len(scale),
                 )
 
+    rules = None
+    if "reporting" in item:
+        rules, problems = parse_rules(item["reporting"], f"{path}.reporting")
+        for where, template, params in problems:
+            c.add(where, template, **params)
+
     if None in (code, title, indicator, unit, direction, kind, t_year):
         return None
     return TargetSpec(
@@ -508,6 +518,7 @@ def _target(c: _Checker, item: dict, path: str, start, end, known, code) -> Targ
         source=source,
         scale=scale,
         notes=notes,
+        reporting=rules,
     )
 
 

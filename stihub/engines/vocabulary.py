@@ -47,3 +47,46 @@ IMPLIED_DIRECTION = {
     TargetKind.RANK.value: Direction.DECREASE.value,
     TargetKind.CUMULATIVE.value: Direction.INCREASE.value,
 }
+
+
+class RevisionStatus(StrEnum):
+    """Where a reported value (a revision of an observation) stands in review."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"  # the value in force: at most one per indicator, year, period, area
+    RETURNED = "returned"
+    SUPERSEDED = "superseded"  # was approved; a newer approved revision replaced it
+
+
+class Frequency(StrEnum):
+    """How often an indicator is reported (kỳ báo cáo)."""
+
+    YEAR = "year"
+    HALF = "half"
+    QUARTER = "quarter"
+
+
+class Breakdown(StrEnum):
+    """What an indicator's values may be broken down by, besides the headline (tổng)."""
+
+    NONE = "none"
+    AREA = "area"  # the commune-level units (xã, phường)
+    SECTOR = "sector"  # the sectors the indicator declares
+
+
+class Headline(StrEnum):
+    """How the headline of a broken-down value is obtained."""
+
+    ENTERED = "entered"  # typed; the parts must then add up to it
+    SUM = "sum"  # computed as the sum of the parts
+
+
+class Channel(StrEnum):
+    """How a submission reached the platform."""
+
+    FORM = "form"
+    EXCEL = "excel"
+    API = "api"
+    IMPORT = "import"  # DOST's file import
+    PUBLISH = "publish"  # the innovation analyser's "publish to the resolution"

@@ -2,8 +2,8 @@
 
 Only the dataset DOST marked as the official PII of its year may publish, so a sample or a
 non-PII workbook never feeds an official status. DOST first sees what will change (`preview`),
-then publishes. The review workflow does not exist yet: publishing writes the observations
-directly (DOST only). Once review exists, this should submit them for review instead.
+then publishes: the figures go through the review workflow as one submission, which DOST
+approves at once or leaves for review (`approve`).
 """
 
 from collections import Counter
@@ -11,8 +11,9 @@ from collections import Counter
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from stihub.core.upsert import Change, upsert
+from stihub.monitoring.choices import Channel
 from stihub.monitoring.models import Indicator, Observation
+from stihub.monitoring.review import Reported, published_values, submit, unchanged
 
 from .datasets import unit_entry
 from .models import IndexDataset
@@ -59,7 +60,11 @@ def figures(dataset: IndexDataset) -> dict[str, tuple[float, str]]:
 
 
 def _current(code: str, year: int) -> Observation | None:
-    return Observation.objects.filter(indicator__code=code, year=year, area="").first()
+    return (
+        Observation.objects.published()
+        .filter(indicator__code=code, year=year, area="", period="")
+        .first()
+    )
 
 
 def preview(dataset: IndexDataset) -> list[dict]:
@@ -78,24 +83,28 @@ def preview(dataset: IndexDataset) -> list[dict]:
     return rows
 
 
-def _write(indicator, year, values: dict, user) -> Change:
-    """Upsert one headline observation; who published is recorded only with a real change."""
-    lookup = {"indicator": indicator, "year": year, "area": ""}
-    current = Observation.objects.filter(**lookup).first()
-    if current is not None and all(getattr(current, k) == v for k, v in values.items()):
-        return Change.UNCHANGED
-    return upsert(Observation, lookup, {**values, "reported_by": user})[1]
-
-
 @transaction.atomic
-def publish(dataset: IndexDataset, user) -> Counter:
-    """Write the province unit's rank and index score for the dataset year; returns the changes."""
-    common = {"source": source_of(dataset), "is_sample": False}
+def publish(dataset: IndexDataset, user, approve: bool = True) -> Counter:
+    """Submit the province unit's rank and index score for the dataset year, approved at once
+    unless `approve` is False; returns the changes (created, updated, unchanged)."""
     counts: Counter = Counter()
+    reported = []
     for code, (value, note) in figures(dataset).items():
         indicator, _created = Indicator.objects.get_or_create(
             code=code, defaults={"name": INDICATOR_NAMES[code]}
         )
-        change = _write(indicator, dataset.year, {"value": value, "note": note, **common}, user)
-        counts[change.value] += 1
+        reported.append(
+            Reported(indicator.pk, dataset.year, value, note=note, source=source_of(dataset))
+        )
+    current = published_values(r.key for r in reported)
+    changed = []
+    for r in reported:
+        before = current.get(r.key)
+        if unchanged(r, before):
+            counts["unchanged"] += 1
+        else:
+            counts["updated" if before else "created"] += 1
+            changed.append(r)
+    if changed:
+        submit(changed, user=user, agency=None, channel=Channel.PUBLISH, approve=approve)
     return counts

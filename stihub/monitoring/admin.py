@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Indicator, Observation, Resolution, SolutionGroup, Target
+from .models import Indicator, Observation, Resolution, SolutionGroup, Submission, Target
 
 
 @admin.register(Resolution)
@@ -23,13 +23,21 @@ class SolutionGroupAdmin(SimpleHistoryAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "unit"]
+    list_display = ["code", "name", "unit", "agency", "frequency", "due_days", "breakdown"]
+    list_filter = ["frequency", "breakdown", "agency"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Observation)
 class ObservationAdmin(SimpleHistoryAdmin):
-    list_display = ["indicator", "year", "area", "value", "agency", "is_sample"]
-    list_filter = ["is_sample", "indicator"]
+    list_display = ["indicator", "year", "period", "area", "value", "status", "agency", "is_sample"]
+    list_filter = ["status", "is_sample", "indicator"]
     search_fields = ["indicator__code", "area"]
-    raw_id_fields = ["reported_by"]
+    raw_id_fields = ["reported_by", "reviewed_by", "submission"]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(SimpleHistoryAdmin):
+    list_display = ["pk", "channel", "agency", "created_by", "created_at", "is_committed"]
+    list_filter = ["channel", "is_committed"]
+    raw_id_fields = ["created_by"]

@@ -50,3 +50,63 @@ STATUS_COLOURS = {
     Status.REGRESSING: "#cf222e",
     Status.INSUFFICIENT_DATA: "#6e7781",
 }
+
+
+class RevisionStatus(models.TextChoices):
+    """Where a reported value stands in review, with the colour of its badge."""
+
+    DRAFT = v.RevisionStatus.DRAFT.value, _("Draft")
+    SUBMITTED = v.RevisionStatus.SUBMITTED.value, _("Submitted")
+    APPROVED = v.RevisionStatus.APPROVED.value, _("Approved")
+    RETURNED = v.RevisionStatus.RETURNED.value, _("Returned")
+    SUPERSEDED = v.RevisionStatus.SUPERSEDED.value, _("Superseded")
+
+    @property
+    def colour(self) -> str:
+        return REVISION_COLOURS[self]
+
+
+REVISION_COLOURS = {
+    RevisionStatus.DRAFT: "#6e7781",
+    RevisionStatus.SUBMITTED: "#0969da",
+    RevisionStatus.APPROVED: "#1a7f37",
+    RevisionStatus.RETURNED: "#cf222e",
+    RevisionStatus.SUPERSEDED: "#8c959f",
+}
+# A revision its reporters may still change (and submit).
+EDITABLE = (RevisionStatus.DRAFT, RevisionStatus.RETURNED)
+
+
+class Frequency(models.TextChoices):
+    YEAR = v.Frequency.YEAR.value, _("Yearly")
+    HALF = v.Frequency.HALF.value, _("Half-yearly")
+    QUARTER = v.Frequency.QUARTER.value, _("Quarterly")
+
+
+class Breakdown(models.TextChoices):
+    NONE = v.Breakdown.NONE.value, _("No breakdown")
+    AREA = v.Breakdown.AREA.value, _("By commune / ward")
+    SECTOR = v.Breakdown.SECTOR.value, _("By sector")
+
+
+class Headline(models.TextChoices):
+    ENTERED = v.Headline.ENTERED.value, _("Entered (the parts must add up to it)")
+    SUM = v.Headline.SUM.value, _("Sum of the parts")
+
+
+class Channel(models.TextChoices):
+    FORM = v.Channel.FORM.value, _("Web form")
+    EXCEL = v.Channel.EXCEL.value, _("Excel upload")
+    API = v.Channel.API.value, _("API")
+    IMPORT = v.Channel.IMPORT.value, _("DOST file import")
+    PUBLISH = v.Channel.PUBLISH.value, _("Published from the innovation index")
+
+
+class Period(models.TextChoices):
+    """A reporting period within a year (`stihub.engines.reporting`)."""
+
+    YEAR = "", _("Year")
+    H1 = "H1", _("First six months")
+    Q1 = "Q1", _("Quarter I")
+    Q2 = "Q2", _("Quarter II")
+    Q3 = "Q3", _("Quarter III")

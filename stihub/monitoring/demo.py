@@ -16,6 +16,7 @@ from stihub.core.choices import Role
 from stihub.core.models import AdministrativeUnit
 from stihub.engines.resolution import parse_resolution
 
+from .choices import RevisionStatus
 from .importing import import_observations
 from .loading import load_resolution, load_resolution_spec
 from .models import Indicator, Observation, Resolution, Target
@@ -114,24 +115,31 @@ def build_demo(scale: int = 1, seed: int = 2030) -> dict:
         for year, value in series.items():
             rows.append(
                 Observation(
-                    indicator_id=target.indicator_id, year=year, value=value, is_sample=True
+                    indicator_id=target.indicator_id,
+                    year=year,
+                    value=value,
+                    is_sample=True,
+                    status=RevisionStatus.APPROVED,
                 )
             )
             if target.kind == "rank" or target.scale:
                 continue
+            indicator = target.indicator
             for name in communes:
                 share = (
                     value
                     * rng.uniform(0.5, 1.5)
                     / (len(communes) if target.kind == "cumulative" else 1)
                 )
+                share = min(max(share, indicator.value_min or 0), indicator.value_max or share)
                 rows.append(
                     Observation(
                         indicator_id=target.indicator_id,
                         year=year,
                         area=name,
-                        value=round(share, 2),
+                        value=round(share) if indicator.integer else round(share, 2),
                         is_sample=True,
+                        status=RevisionStatus.APPROVED,
                     )
                 )
         real.add(target.indicator_id)

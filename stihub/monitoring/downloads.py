@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 
 from stihub.core.spreadsheets import csv_bytes, xlsx_bytes
 
-COLUMNS = ["indicator", "year", "value", "area", "note", "source", "agency", "sample"]
+COLUMNS = ["indicator", "year", "value", "area", "note", "source", "agency", "sample", "period"]
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -20,7 +20,7 @@ CONTENT_TYPES = {
 
 def observation_rows(queryset):
     for o in queryset.select_related("indicator", "agency").order_by(
-        "indicator__code", "area", "year"
+        "indicator__code", "area", "year", "period"
     ):
         yield [
             o.indicator.code,
@@ -31,6 +31,7 @@ def observation_rows(queryset):
             o.source,
             o.agency.code if o.agency else "",
             o.is_sample,
+            o.period,
         ]
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from stihub.core.models import Agency
 from stihub.core.upsert import Change, upsert
 from stihub.engines.problems import DataError, Problem, gettext_noop
+from stihub.engines.reporting import Rules
 from stihub.engines.resolution import ResolutionSpec, load_resolution_file
 
 from .models import Indicator, Resolution, SolutionGroup, Target
@@ -59,6 +60,21 @@ def _target_values(t, order: int, agencies: dict, indicator: Indicator) -> dict:
     }
 
 
+def reporting_values(rules: Rules) -> dict:
+    """An indicator's reporting fields from a resolution file's declaration."""
+    return {
+        "frequency": rules.frequency,
+        "due_days": rules.due_days,
+        "breakdown": rules.breakdown,
+        "headline": rules.headline,
+        "sectors": list(rules.sectors),
+        "value_min": rules.minimum,
+        "value_max": rules.maximum,
+        "integer": rules.integer,
+        "jump_tolerance": rules.jump_tolerance,
+    }
+
+
 def load_resolution(path: str | Path) -> tuple[Resolution, Counter]:
     """Create or update a resolution from its YAML file (see `load_resolution_spec`)."""
     spec = load_resolution_file(path)
@@ -90,7 +106,13 @@ def load_resolution_spec(spec: ResolutionSpec, checksum: str = "") -> tuple[Reso
     for order, t in enumerate(spec.targets, start=1):
         indicator = Indicator.objects.filter(code=t.indicator).first()
         if indicator is None:
-            indicator = Indicator.objects.create(code=t.indicator, name=t.title, unit=t.unit or "")
+            indicator = Indicator.objects.create(
+                code=t.indicator, name=t.title, unit=t.unit or "", agency=agencies.get(t.agency)
+            )
+        if t.reporting is not None:  # the file declares it: the file wins for these settings
+            _obj, change = upsert(Indicator, {"pk": indicator.pk}, reporting_values(t.reporting))
+            counts[f"indicators {change.value}"] += 1
+            indicator.refresh_from_db()
         _obj, change = upsert(
             Target,
             {"resolution": resolution, "code": t.code},

@@ -1,12 +1,24 @@
 """Resolutions as data: their targets, solution groups, indicators and observations."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stihub.core.models import Agency, AuditedModel
+from stihub.engines import reporting
 
-from .choices import Direction, Method, TargetKind
+from .choices import (
+    Breakdown,
+    Channel,
+    Direction,
+    Frequency,
+    Headline,
+    Method,
+    Period,
+    RevisionStatus,
+    TargetKind,
+)
 
 
 class Resolution(AuditedModel):
@@ -30,11 +42,50 @@ class Resolution(AuditedModel):
 
 
 class Indicator(AuditedModel):
-    """A measured quantity (chỉ tiêu) that observations report; several targets may share it."""
+    """A measured quantity (chỉ tiêu) that observations report; several targets may share it.
+
+    How it is reported (responsible agency, frequency, due date, breakdown, the checks of its
+    values) comes from the resolution file's `reporting` block (with defaults) and DOST may
+    change it; `rules` gives the engine's view (`stihub.engines.reporting`).
+    """
 
     code = models.CharField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=500)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("responsible agency"),
+    )
+    frequency = models.CharField(
+        _("reporting frequency"), max_length=8, choices=Frequency.choices, default=Frequency.YEAR
+    )
+    due_days = models.PositiveSmallIntegerField(
+        _("days after the period to report"),
+        default=reporting.DEFAULT_DUE_DAYS,
+        validators=[MaxValueValidator(366)],
+    )
+    breakdown = models.CharField(
+        _("breakdown"), max_length=8, choices=Breakdown.choices, default=Breakdown.NONE
+    )
+    headline = models.CharField(
+        _("headline"), max_length=8, choices=Headline.choices, default=Headline.ENTERED
+    )
+    sectors = models.JSONField(
+        _("sectors"), default=list, blank=True, help_text=_("The sector names, one per line.")
+    )
+    value_min = models.FloatField(_("smallest value allowed"), null=True, blank=True)
+    value_max = models.FloatField(_("largest value allowed"), null=True, blank=True)
+    integer = models.BooleanField(_("whole numbers only"), default=False)
+    jump_tolerance = models.FloatField(
+        _("change from the previous period that needs an explanation (fraction)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
 
     class Meta:
         verbose_name = _("indicator")
@@ -43,6 +94,20 @@ class Indicator(AuditedModel):
 
     def __str__(self):
         return self.code
+
+    @property
+    def rules(self) -> reporting.Rules:
+        return reporting.Rules(
+            frequency=self.frequency,
+            due_days=self.due_days,
+            breakdown=self.breakdown,
+            headline=self.headline,
+            minimum=self.value_min,
+            maximum=self.value_max,
+            integer=self.integer,
+            jump_tolerance=self.jump_tolerance,
+            sectors=tuple(self.sectors or ()),
+        )
 
 
 class Target(AuditedModel):
@@ -130,8 +195,66 @@ class SolutionGroup(AuditedModel):
         return f"{self.code}. {self.title}"
 
 
+class Submission(AuditedModel):
+    """What one person sent at once (lần gửi): a web form, an Excel file, an API call, a DOST
+    import or a publication from the innovation index. Reviewers act on a submission's
+    revisions together; an Excel upload waits here, checked, until its sender confirms it."""
+
+    agency = models.ForeignKey(
+        Agency,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("reporting agency"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    input_name = models.CharField(_("file name"), max_length=255, blank=True)
+    input_file = models.FileField(_("file"), upload_to="submissions/%Y/%m/", blank=True)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    is_committed = models.BooleanField(_("committed"), default=True)
+    approved_at_once = models.BooleanField(_("approved by DOST at once"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_channel_display()} {self.agency or ''}".strip()
+
+
+class ObservationQuerySet(models.QuerySet):
+    def published(self):
+        """The values in force: approved, one per indicator, year, period and area."""
+        return self.filter(status=RevisionStatus.APPROVED)
+
+    def same_key(self, observation):
+        return self.filter(
+            indicator_id=observation.indicator_id,
+            year=observation.year,
+            period=observation.period,
+            area=observation.area,
+        )
+
+
 class Observation(AuditedModel):
-    """One value of an indicator for a year (số liệu); an empty area is the headline series."""
+    """One reported value of an indicator for a year and period (số liệu), as a revision.
+
+    An empty area is the headline. A value goes draft → submitted → approved, or returned with
+    a comment (edited and submitted again); only approved values are published. A correction is
+    a new revision: approving it marks the one it replaces superseded, so nothing is overwritten
+    and every published value keeps its history (`ObservationQuerySet.same_key`).
+    """
 
     indicator = models.ForeignKey(
         Indicator, models.PROTECT, related_name="observations", verbose_name=_("indicator")
@@ -158,14 +281,48 @@ class Observation(AuditedModel):
         verbose_name=_("reported by"),
     )
     is_sample = models.BooleanField(_("sample data"), default=False)
+    period = models.CharField(
+        _("period"), max_length=2, choices=Period.choices, blank=True, default=""
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.DRAFT
+    )
+    submission = models.ForeignKey(
+        Submission,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="observations",
+        verbose_name=_("submission"),
+    )
+    explanation = models.TextField(_("explanation of a large change"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+
+    objects = ObservationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
-        ordering = ["indicator", "area", "year"]
+        ordering = ["indicator", "area", "year", "period"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "year", "area"], name="unique_observation")
+            models.UniqueConstraint(
+                fields=["indicator", "year", "period", "area"],
+                condition=models.Q(status="approved"),
+                name="one_approved_observation",
+            )
         ]
+        indexes = [models.Index(fields=["status", "indicator", "year"])]
 
     def __str__(self):
-        return f"{self.indicator_id} {self.year} {self.area or '*'}: {self.value}"
+        period = f"/{self.period}" if self.period else ""
+        return f"{self.indicator_id} {self.year}{period} {self.area or '*'}: {self.value}"

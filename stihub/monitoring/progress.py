@@ -90,7 +90,9 @@ def _localise(value):
 
 def headline_points(indicator_ids, as_of: int | None = None):
     """{indicator id: [(year, value, is_sample), ...]} for the headline series, in one query."""
-    rows = Observation.objects.filter(indicator_id__in=indicator_ids, area="")
+    rows = Observation.objects.published().filter(
+        indicator_id__in=indicator_ids, area="", period=""
+    )
     if as_of is not None:
         rows = rows.filter(year__lte=as_of)
     series = defaultdict(list)

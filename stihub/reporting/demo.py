@@ -1,0 +1,43 @@
+"""Reporting's part of `stihub demo`: the demo reporter (Sở Công Thương) has sent its
+high-tech share for the first half of last year, waiting for DOST's review, so that the review
+queue and the reporter's home have something to show. Labelled sample, like all demo data."""
+
+from django.utils import timezone
+
+from stihub.core.demo import demo_account
+from stihub.monitoring.choices import Channel
+from stihub.monitoring.demo import ACCOUNTS
+from stihub.monitoring.models import Indicator, Submission
+from stihub.monitoring.review import Reported, submit
+
+INDICATOR = "HIGHTECH_MFG_SHARE"
+
+
+def load(*, scale: int, seed: int) -> list[str]:
+    indicator = Indicator.objects.filter(code=INDICATOR).select_related("agency").first()
+    if indicator is None or indicator.agency is None:
+        return []
+    # A second run starts again: the sample rows went with monitoring's demo, their
+    # submissions go here.
+    Submission.objects.filter(observations__isnull=True).delete()
+    username, name, roles = ACCOUNTS[0]
+    reporter = demo_account(username, name, roles)
+    year = timezone.localdate().year - 1
+    submit(
+        [
+            Reported(
+                indicator.pk,
+                year,
+                31.5,
+                period="H1",
+                note="Số liệu mẫu: ước tính 6 tháng đầu năm",
+                source="Sở Công Thương (mẫu)",
+                agency_id=indicator.agency_id,
+                is_sample=True,
+            )
+        ],
+        user=reporter,
+        agency=indicator.agency,
+        channel=Channel.FORM,
+    )
+    return [f"1 sample report of {indicator.agency} waiting for review."]
