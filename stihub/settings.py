@@ -182,6 +182,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# Where people who report or review land after signing in: (permission, page).
+STIHUB_WORK_HOME = ("reporting.view_home", "reporting:home")
 LOGOUT_REDIRECT_URL = "home"
 # Security level 3: after this many failed sign-ins, a user name and, separately, a client
 # address are refused for this long (django-axes counts in the database, atomically; every

@@ -17,7 +17,7 @@ urlpatterns = [
     path("reporting/", include("stihub.reporting.urls")),
     path("health/", core_views.health, name="health"),
     path("history/<str:app_label>/<str:model_name>/<int:pk>/", core_views.history, name="history"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts.sign_in, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", accounts.account, name="account"),
     path("accounts/mfa/", accounts.mfa_verify, name="mfa_verify"),

@@ -26,6 +26,10 @@ SIGNED_IN = EVERYONE - {"anonymous"}
 JOB_VIEWERS = frozenset({"reporter", "dost", "admin"})
 # The action item of the `world` is led by the reporter's agency: they and DOST report on it.
 ITEM_AGENCIES = frozenset({"reporter", "dost", "admin"})
+# The indicator and the submission of the `world` belong to the reporter's agency (agency A):
+# its reporters and DOST report, see and follow them; agency B's reporter may not.
+AGENCY_A = frozenset({"reporter", "dost", "admin"})
+REPORTERS = frozenset({"reporter", "reporter_b", "scientist", "dost", "admin"})
 
 # (route name, method) -> roles allowed. Admin pages: see test_admin_pages_follow_the_rule.
 TABLE = {
@@ -58,6 +62,24 @@ TABLE = {
     ("monitoring:target_data", "GET"): EVERYONE,
     ("monitoring:import", "GET"): DOST,
     ("monitoring:import", "POST"): DOST,
+    ("monitoring:revisions", "GET"): EVERYONE,
+    ("reporting:home", "GET"): REPORTERS,
+    ("reporting:enter", "GET"): AGENCY_A,
+    ("reporting:enter", "POST"): AGENCY_A,
+    ("reporting:enter_period", "GET"): AGENCY_A,
+    ("reporting:enter_period", "POST"): AGENCY_A,
+    ("reporting:template", "GET"): REPORTERS,
+    ("reporting:upload", "GET"): REPORTERS,
+    ("reporting:upload", "POST"): REPORTERS,
+    ("reporting:preview", "GET"): AGENCY_A,
+    ("reporting:preview", "POST"): AGENCY_A,
+    ("reporting:submission", "GET"): AGENCY_A,
+    ("reporting:submission", "POST"): DOST,
+    ("reporting:review", "GET"): DOST,
+    ("reporting:indicators", "GET"): DOST,
+    ("reporting:indicator", "GET"): DOST,
+    ("reporting:indicator", "POST"): DOST,
+    ("reporting:reminders", "GET"): DOST,
     ("innovation:datasets", "GET"): EVERYONE,
     ("innovation:ranking", "GET"): EVERYONE,
     ("innovation:results", "GET"): EVERYONE,
@@ -95,7 +117,10 @@ TABLE = {
     ("target-list", "GET"): EVERYONE,
     ("target-detail", "GET"): EVERYONE,
     ("observation-list", "GET"): EVERYONE,
+    ("observation-list", "POST"): REPORTERS,
     ("observation-detail", "GET"): EVERYONE,
+    ("observation-approve", "POST"): DOST,
+    ("observation-return", "POST"): DOST,
     ("me-list", "GET"): SIGNED_IN,
     ("api_tokens", "GET"): DOST,
     ("api_token_revoke", "POST"): DOST,
@@ -173,7 +198,10 @@ def world(nghe_an, users, tmp_path):
     from stihub.innovation.demo import PROVINCE, build_sample_index
 
     observation = Observation.objects.create(
-        indicator=Indicator.objects.get(code="RD_FTE_PER_10K"), year=2024, value=5
+        status="approved",
+        indicator=Indicator.objects.get(code="RD_FTE_PER_10K"),
+        year=2024,
+        value=5,
     )
     dataset = build_sample_index()
     target = nghe_an.targets.get(code="CT10")
@@ -198,6 +226,13 @@ def world(nghe_an, users, tmp_path):
 
     issue(users["reporter"])
     token = ApiToken.objects.get(user=users["reporter"])
+    from stihub.monitoring.models import Submission
+
+    agency_a = users["reporter"].role_assignments.get().agency
+    Indicator.objects.filter(pk=observation.indicator_id).update(agency=agency_a)
+    submission = Submission.objects.create(
+        agency=agency_a, created_by=users["reporter"], channel="excel", is_committed=False
+    )
     return SimpleNamespace(
         resolution=nghe_an,
         target=target,
@@ -208,6 +243,7 @@ def world(nghe_an, users, tmp_path):
         token=token,
         item=item,
         evidence=evidence,
+        submission=submission,
     )
 
 
@@ -240,6 +276,14 @@ def url_of(name: str, w) -> str:
         "target-detail": {"pk": w.target.pk},
         "observation-detail": {"pk": w.observation.pk},
         "api_token_revoke": {"pk": w.token.pk},
+        "monitoring:revisions": {"pk": w.observation.pk},
+        "reporting:enter": {"indicator": "RD_FTE_PER_10K", "year": 2025},
+        "reporting:enter_period": {"indicator": "RD_FTE_PER_10K", "year": 2025, "period": "Y"},
+        "reporting:preview": {"pk": w.submission.pk},
+        "reporting:submission": {"pk": w.submission.pk},
+        "reporting:indicator": {"code": "RD_FTE_PER_10K"},
+        "observation-approve": {"pk": w.observation.pk},
+        "observation-return": {"pk": w.observation.pk},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 

@@ -50,13 +50,30 @@ class CodeForm(forms.Form):
         return "".join(self.cleaned_data["code"].split()).lower()
 
 
+def _home(request) -> str:
+    """Where a signed-in person goes by default: the page of their work for those who report or
+    review (`STIHUB_WORK_HOME`), else the home page."""
+    permission, page = settings.STIHUB_WORK_HOME
+    return resolve_url(page if request.user.has_perm(permission) else settings.LOGIN_REDIRECT_URL)
+
+
+class _SignIn(auth_views.LoginView):
+    """Django's sign-in, landing reporters and DOST on their work unless `next` says otherwise."""
+
+    def get_default_redirect_url(self):
+        return _home(self.request)
+
+
+sign_in = require(PUBLIC)(_SignIn.as_view())
+
+
 def _next(request) -> str:
-    """Where to go afterwards: the `next` asked for if it is on this site, else the home page."""
+    """Where to go afterwards: the `next` asked for if it is on this site, else `_home`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return target if safe else resolve_url(settings.LOGIN_REDIRECT_URL)
+    return target if safe else _home(request)
 
 
 def _with_next(name: str, request) -> str:

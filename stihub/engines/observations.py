@@ -116,6 +116,11 @@ class ObservationRow:
     period: str = ""  # "" for the year, H1, Q1, Q2, Q3 (`stihub.engines.reporting`)
     explanation: str = ""
     sheet: str | None = field(default=None, compare=False)  # where the row is, for problems
+    headers: dict | None = field(default=None, compare=False, repr=False)  # column → as written
+
+    def header(self, column: str) -> str:
+        """A column as the file names it (its Vietnamese header, say), for a problem."""
+        return (self.headers or {}).get(column, column)
 
     @property
     def key(self) -> tuple[str, int, str, str]:
@@ -417,9 +422,18 @@ def _check(records, sheet, checks: _Checks) -> list[ObservationRow]:
 
     rows: list[ObservationRow] = []
     first_line: dict[tuple, int] = {}
+    # The reporting template lists every period owed: a row left without a value (nor note,
+    # explanation or source) is a period the agency reports later, not a mistake.
+    template = _header_key(REFERENCE_COLUMNS["previous"]) in {
+        _header_key(str(c)) for c in records[0][1] if c is not None
+    }
+    headers = {name: written for name, (_i, written) in columns.items()}
     for line, record in records[1:]:
+        cell = _Record(line, record, columns, sheet, problems)
+        if template and all(_blank(cell(c)) for c in ("value", "note", "explanation", "source")):
+            continue
         before = len(problems)
-        row = _row(_Record(line, record, columns, sheet, problems), checks)
+        row = _row(cell, checks, headers)
         if len(problems) > before:
             continue
         key = row.key
@@ -466,7 +480,7 @@ class _Record:
         self.problems.append(Problem(template, params, self.sheet, self.line, written))
 
 
-def _row(cell: _Record, checks: _Checks) -> ObservationRow:
+def _row(cell: _Record, checks: _Checks, headers: dict) -> ObservationRow:
     """One data row, read; its problems are recorded with `cell.bad`."""
     bad = cell.bad
     indicator = _text(cell("indicator"))
@@ -536,6 +550,7 @@ def _row(cell: _Record, checks: _Checks) -> ObservationRow:
         period or "",
         _text(cell("explanation")),
         cell.sheet,
+        headers,
     )
 
 

@@ -168,8 +168,8 @@ def parse_rules(data, path: str) -> tuple[Rules | None, list[tuple[str, str, dic
     """
     problems = []
 
-    def bad(key, template, **params):
-        problems.append((f"{path}.{key}" if key else path, template, params))
+    def bad(where, template, **params):
+        problems.append((f"{path}.{where}" if where else path, template, params))
 
     if not isinstance(data, dict):
         bad(None, gettext_noop("Expected a mapping (key: value)."))

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db import transaction
 
 from stihub.core.cache import data_changed
-from stihub.core.choices import Role
 from stihub.core.models import AdministrativeUnit
 from stihub.engines.resolution import parse_resolution
 
@@ -145,9 +144,6 @@ def build_demo(scale: int = 1, seed: int = 2030) -> dict:
         real.add(target.indicator_id)
     Observation.objects.bulk_create(rows, batch_size=2000)
     return {"sample_observations": len(rows), "resolutions": Resolution.objects.count()}
-
-
-ACCOUNTS = [("reporter", "Cán bộ báo cáo Sở Công Thương", [(Role.AGENCY_REPORTER, "SCT")])]
 
 
 def load(*, scale: int, seed: int) -> list[str]:

@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from stihub.core.parameters import (
@@ -9,7 +10,7 @@ from stihub.core.parameters import (
 from stihub.core.validators import validate_code
 from stihub.engines.codes import CODE_PATTERN
 
-from .choices import TargetKind
+from .choices import Period, RevisionStatus, TargetKind
 from .models import Observation, Target
 
 FIRST_YEAR, LAST_YEAR = 1000, 9999  # four-digit years: a value beyond is refused, not queried
@@ -67,10 +68,26 @@ class ObservationFilter(django_filters.FilterSet):
     year_to = YearFilter(field_name="year", lookup_expr="lte")
     headline = BooleanFilter(field_name="area", lookup_expr="exact", method="filter_headline")
     is_sample = BooleanFilter(field_name="is_sample")
+    period = ChoiceFilter(
+        choices=[(p or "Y", label) for p, label in Period.choices], method="filter_period"
+    )
+    # Narrows what the caller may see (api.py, `visible_observations`): the public sees
+    # approved values only, whatever it asks for.
+    status = ChoiceFilter(
+        choices=RevisionStatus.choices,
+        help_text=_(
+            "Revisions in this review status. Reporters see their agency's revisions of any "
+            "status and DOST every one; for others only approved values exist."
+        ),
+    )
+    agency = CodeFilter(field_name="agency__code")
 
     class Meta:
         model = Observation
-        fields = ["indicator", "year", "area", "is_sample"]
+        fields = ["indicator", "year", "area", "is_sample", "period", "status", "agency"]
+
+    def filter_period(self, queryset, name, value):
+        return queryset.filter(period="" if value == "Y" else value)
 
     def filter_headline(self, queryset, name, value):
         return queryset.filter(area="") if value else queryset.exclude(area="")

@@ -43,6 +43,15 @@ class ObservationImportForm(forms.Form):
         required=False,
         help_text=_("For the rows that name no source."),
     )
+    approve = forms.BooleanField(
+        label=_("Approve at once"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Publish the values as soon as they are loaded (recorded as approved by you)."
+            " Untick to leave them waiting in the review queue."
+        ),
+    )
 
     def clean_file(self):
         # The one shared check (type, size, content, and a workbook's unpacked size and

@@ -107,7 +107,7 @@ def check_file(
                     {"indicator": row.indicator, "year": row.year},
                     row.sheet,
                     row.line,
-                    "sample",
+                    row.header("sample"),
                 )
             )
         checked.counts["updated" if before is not None else "created"] += 1
@@ -140,7 +140,7 @@ def _previous_key(indicator, row):
 
 def _check_row(row, indicator, row_agency, reporter_agency, unit_names, current, problems):
     def bad(column, template, **params):
-        problems.append(Problem(template, params, row.sheet, row.line, column))
+        problems.append(Problem(template, params, row.sheet, row.line, row.header(column)))
 
     for template, params in reporting.check_value(indicator.rules, row.value):
         bad("value", template, **params)
@@ -215,7 +215,8 @@ def _check_sums(rows, indicators) -> tuple[list[Problem], list[tuple]]:
         entered = reporting.Rules(headline=Headline.ENTERED)  # given: it must equal the sum
         _total, problem = reporting.headline_of(entered, headline.value, parts)
         if problem:
-            problems.append(Problem(problem[0], problem[1], headline.sheet, headline.line, "value"))
+            where = (headline.sheet, headline.line, headline.header("value"))
+            problems.append(Problem(problem[0], problem[1], *where))
     return problems, computed
 
 

@@ -64,8 +64,9 @@ def owed(agencies=None, today: date | None = None) -> list[Owed]:
     )
     for indicator_id, year, period, status, pk in revisions:
         key = (indicator_id, year, period)
-        if status == RevisionStatus.APPROVED:
+        if status == RevisionStatus.APPROVED:  # what came before it is settled
             approved.add(key)
+            latest.pop(key, None)
         else:
             latest[key] = (status, pk)
     result = []

@@ -28,7 +28,8 @@ class Command(commands.Command):
             raise CommandError(_("--scale must be at least 1."))
         # Each app of the project may have a demo module with load(scale=, seed=) -> lines
         # and ACCOUNTS; they run in INSTALLED_APPS order, so an app's demo can use what its
-        # dependencies loaded, and accounts are made last, when every agency exists.
+        # dependencies loaded, and accounts are made last, when every agency exists; then
+        # after_accounts() -> lines, for what the demo people did.
         modules = [
             import_module(f"{config.name}.demo")
             for config in apps.get_app_configs()
@@ -41,6 +42,9 @@ class Command(commands.Command):
             for module in modules:
                 for username, name, roles in getattr(module, "ACCOUNTS", []):
                     demo_account(username, name, roles)
+            for module in modules:  # what the demo people did: needs their accounts
+                for line in getattr(module, "after_accounts", list)():
+                    self.stdout.write(line)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for user in User.objects.prefetch_related("role_assignments__agency").order_by("pk"):
             self.stdout.write(f"  {user.username:10} {'; '.join(user.role_labels())}")
