@@ -225,6 +225,9 @@ EMAIL_HOST_USER = os.environ.get("STIHUB_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("STIHUB_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("STIHUB_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("STIHUB_FROM_EMAIL", "STI Hub <no-reply@localhost>")
+# The site's address, for links in e-mails sent outside a request (reminders), e.g.
+# https://stihub.nghean.gov.vn; without it the links are paths.
+STIHUB_SITE_URL = os.environ.get("STIHUB_SITE_URL", "").rstrip("/")
 PASSWORD_RESET_TIMEOUT = env_int("STIHUB_PASSWORD_RESET_SECONDS", 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -282,6 +285,9 @@ STIHUB_UPLOAD_MAX_UNZIPPED_BYTES = env_int("STIHUB_UPLOAD_MAX_UNZIPPED_BYTES", 1
 STIHUB_UPLOAD_MAX_ZIP_RATIO = env_int("STIHUB_UPLOAD_MAX_ZIP_RATIO", 100)
 STIHUB_UPLOAD_MAX_ROWS = env_int("STIHUB_UPLOAD_MAX_ROWS", 100_000)
 STIHUB_UPLOAD_MAX_COLUMNS = env_int("STIHUB_UPLOAD_MAX_COLUMNS", 50)
+# An agency's upload is checked and previewed within the request (about 1 s per 1,000 rows):
+# fewer rows than DOST's import, which goes to the job queue past STIHUB_JOB_THRESHOLD_ROWS.
+STIHUB_REPORT_MAX_ROWS = env_int("STIHUB_REPORT_MAX_ROWS", 20_000)
 STIHUB_INDEX_MAX_ROWS = env_int("STIHUB_INDEX_MAX_ROWS", 2_000)
 STIHUB_INDEX_MAX_COLUMNS = env_int("STIHUB_INDEX_MAX_COLUMNS", 500)
 # Uploaded files go through Django's storage API: a folder under the var dir by default, never
@@ -366,7 +372,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": _("STI Hub API"),
     "DESCRIPTION": _(
         "The platform's data for other systems: resolutions, targets with their progress, "
-        "observations. Public reads need no account; writes need a signed-in session. "
+        "observations. Public reads need no account; writes need an API token (header "
+        "Authorization: Token <key>) or a signed-in session. "
         "Version 1; ask for it with the header Accept: application/json; version=1."
     ),
     "TAGS": [{"name": "monitoring", "description": _("Resolutions, targets and observations")}],

@@ -4,6 +4,8 @@ Users: an administrator, a DOST officer, a reporter of agency A, a reporter of a
 expert, a scientist who is an expert and also reports for agency B, and an outsider with no role.
 """
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,21 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     database = settings.DATABASES["default"]
     if os.environ.get(FILE_DB) and database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+# Browser tests (test_browser*.py): Debian's chromium driven by Playwright.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser(live_server):
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()

@@ -330,13 +330,13 @@ def test_sign_in_success_failure_lockout_and_sign_out_are_logged(client, users):
 def test_refusals_of_pages_and_api_are_logged(client_for, users):
     client = client_for("reporter")
     assert client.get("/monitoring/import/").status_code == 403
-    assert client.post("/api/observations/", {}).status_code == 403
+    assert client.post("/api/observations/1/approve/", {}).status_code == 403  # DOST's
     details = set(
         SecurityEvent.objects.filter(
             kind=Kind.PERMISSION_DENIED, user=users["reporter"]
         ).values_list("detail", flat=True)
     )
-    assert details == {"GET /monitoring/import/", "POST /api/observations/"}
+    assert details == {"GET /monitoring/import/", "POST /api/observations/1/approve/"}
 
 
 def test_the_address_comes_from_the_proxy_only_when_one_is_declared(client, users, settings):

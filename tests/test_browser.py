@@ -4,15 +4,13 @@ Skipped where /usr/bin/chromium is missing: `apt-get install chromium` enables t
 """
 
 import os
-import shutil
 
 import pytest
 
 from stihub.monitoring.models import Indicator, Observation
 
-from .conftest import NGHE_AN, PASSWORD, authenticator, code_now
+from .conftest import CHROMIUM, NGHE_AN, PASSWORD, authenticator, code_now
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -23,17 +21,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser.new_page()
-        browser.close()
+def page(browser):
+    return browser.new_page()
 
 
 @pytest.fixture
@@ -50,7 +39,7 @@ def test_dashboard_to_target_page_and_language_switch(page, live_server, loaded)
     page.goto(live_server.url + "/")
     assert page.locator("tr[data-target]").count() == 10
     assert page.locator("html").get_attribute("lang") == "vi"
-    page.locator("tr[data-target='CT04'] a").click()
+    page.locator("tr[data-target='CT04'] a").first.click()
     page.wait_for_selector("svg.chart")
     assert page.locator("[data-status]").first.get_attribute("data-status") == "regressing"
     page.locator("button[name=language][value=en]").click()

@@ -13,26 +13,12 @@ import pytest
 from stihub.monitoring.models import Indicator, Observation
 
 from .conftest import PASSWORD, authenticator, code_now
-from .test_browser import CHROMIUM, pytestmark  # noqa: F401 - the same skip and marker
+from .test_browser import pytestmark  # noqa: F401 - the same skip and marker
 
 ARTIFACTS = Path(
     os.environ.get("STIHUB_ARTIFACTS", Path(__file__).parent.parent / "var" / "artifacts")
 )
 YEAR = 2025
-
-
-@pytest.fixture
-def browser(live_server):
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

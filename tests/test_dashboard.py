@@ -146,8 +146,9 @@ def test_rank_and_range_values_read_naturally():
 
 def test_target_pages_show_rank_and_range_targets_naturally(client, nghe_an):
     client.cookies["django_language"] = "en"
-    Observation.objects.create(status="approved", indicator=Indicator.objects.get(code="PII_RANK"), year=2024,
-                               value=37)  # fmt: skip
+    Observation.objects.create(
+        status="approved", indicator=Indicator.objects.get(code="PII_RANK"), year=2024, value=37
+    )
     page = client.get(f"/monitoring/r/{nghe_an.code}/").content.decode()
     rank = page.split('data-target="CT04"')[1].split("</tr>")[0]
     assert "rank 37" in rank and "rank 20" in rank and "≤" not in rank

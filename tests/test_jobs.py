@@ -71,11 +71,12 @@ def run_worker() -> None:
 
 
 def rows_csv(n: int, bad: dict[int, str] | None = None) -> bytes:
-    """n rows: indicator i % 6, year 2024 - i // 6, value i + 0.5; `bad` replaces a data row
-    (numbered from 1) with other text. The file's line of data row k is k + 1."""
+    """n rows: indicator i % 6, year 2024 - i // 6, value 1 + i % 90 (whole numbers within every
+    one's range); `bad` replaces a data row (numbered from 1) with other text. The file's line
+    of data row k is k + 1."""
     lines = ["indicator,year,value"]
     for i in range(n):
-        line = f"{INDICATORS[i % 6]},{2024 - i // 6},{i + 0.5}"
+        line = f"{INDICATORS[i % 6]},{2024 - i // 6},{1 + i % 90}"
         lines.append((bad or {}).get(i + 1, line))
     return ("\n".join(lines) + "\n").encode()
 
@@ -87,7 +88,9 @@ def upload(content: bytes, name="data.csv"):
 
 
 def post_import(client, content: bytes, name="data.csv"):
-    return client.post(reverse("monitoring:import"), {"file": upload(content, name)})
+    return client.post(
+        reverse("monitoring:import"), {"file": upload(content, name), "approve": "on"}
+    )
 
 
 # --- a large import becomes a job -------------------------------------------------------------
@@ -116,9 +119,10 @@ def test_import_view_queues_a_large_file_and_the_worker_imports_it(client_for, n
     assert job.result == {"created": 300, "updated": 0, "unchanged": 0}
     assert job.started_at and job.finished_at and job.problems == []
     assert Observation.objects.count() == 300
-    # Row 151 (i = 150): indicator 150 % 6 = 0 → RD_FTE_PER_10K, year 2024 - 25 = 1999, 150.5.
+    # Row 151 (i = 150): indicator 150 % 6 = 0 → RD_FTE_PER_10K, year 2024 - 25 = 1999,
+    # value 1 + 150 % 90 = 61; approved at once, as DOST asked.
     row = Observation.objects.get(indicator__code="RD_FTE_PER_10K", year=1999)
-    assert (row.value, row.reported_by) == (150.5, users["dost"])
+    assert (row.value, row.reported_by, row.status) == (61, users["dost"], "approved")
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert 'data-status="done"' in page and "hx-trigger" not in page  # finished: polling stops
     with translation.override("vi"):

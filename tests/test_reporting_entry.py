@@ -195,7 +195,7 @@ def test_submit_creates_a_revision_waiting_for_review(client_for, yearly, users,
     assert list(Observation.objects.published().values_list("pk", flat=True)) == published
     # Waiting for review: shown read-only, and a second report of the period is refused.
     page = text(client.get(url(yearly)))
-    assert "DOST" in page and 'name="value"' not in page
+    assert "đang chờ Sở KH" in page and 'name="value"' not in page
     client.post(url(yearly), {"value": "13", "action": "submit"})
     assert Observation.objects.filter(indicator=yearly).count() == 1
 

@@ -325,3 +325,14 @@ def test_a_reporter_of_several_agencies_chooses_among_theirs(client, world, agen
     assert not Submission.objects.exists()
     response = upload(client, text.encode(), name="a.csv", agency=agency.pk)
     assert Submission.objects.get().agency == agency
+
+
+def test_an_agency_upload_has_its_own_row_limit(client_for, world, settings):
+    """Checked within the request, an agency's file may hold fewer rows than DOST's import."""
+    settings.STIHUB_REPORT_MAX_ROWS = 3
+    text = "Chỉ tiêu;Năm;Giá trị\n" + "".join(f"A1;{LAST - k};{k}\n" for k in range(5))
+    response = upload(client_for("reporter"), text.encode(), name="many.csv")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Tệp có hơn 3 dòng" in page  # the limit is named
+    assert not Submission.objects.exists()

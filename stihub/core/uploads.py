@@ -106,6 +106,11 @@ def observation_limits() -> engine_limits.Limits:
     return _limits(settings.STIHUB_UPLOAD_MAX_ROWS, settings.STIHUB_UPLOAD_MAX_COLUMNS)
 
 
+def report_limits() -> engine_limits.Limits:
+    """What an agency's reporting upload may hold: it is checked within the request."""
+    return _limits(settings.STIHUB_REPORT_MAX_ROWS, settings.STIHUB_UPLOAD_MAX_COLUMNS)
+
+
 def index_limits() -> engine_limits.Limits:
     """What an innovation-index workbook may hold, from settings."""
     return _limits(settings.STIHUB_INDEX_MAX_ROWS, settings.STIHUB_INDEX_MAX_COLUMNS)

@@ -217,9 +217,6 @@ class ObservationWriteSerializer(serializers.Serializer):
     """One value reported by another system, checked by the rules the web form and the Excel
     upload use, with the same messages."""
 
-    # The indicator, once read, is kept even when another field is refused: the view refuses
-    # an indicator of another agency (403) before it lists any other error (400).
-
     indicator = serializers.CharField(max_length=60, help_text=_("The indicator's code."))
     year = serializers.IntegerField(
         min_value=YEAR_MIN, help_text=_("The year reported; not a year in the future.")
@@ -254,6 +251,8 @@ class ObservationWriteSerializer(serializers.Serializer):
         ),
     )
 
+    # The indicator, once read, is kept even when another field is refused: the view refuses
+    # an indicator of another agency (403) before it lists any other error (400).
     indicator_found: Indicator | None = None
 
     def validate_indicator(self, code):

@@ -45,14 +45,22 @@ class Checked:
 
 
 def check_file(
-    fileobj, filename: str, *, agency=None, source="", reporter_agency=None, progress=None
+    fileobj,
+    filename: str,
+    *,
+    agency=None,
+    source="",
+    reporter_agency=None,
+    progress=None,
+    limits=None,
 ) -> Checked:
     """Read and check every row of an observation file; DataError lists every problem.
 
     A row's own source and agency (as in a download) win; `source` and `agency` fill the rows
     that leave them empty. `reporter_agency`: the file comes from that agency's reporter, who
     may report only the indicators their agency is responsible for, only the breakdowns the
-    indicator declares, and must explain a jump beyond the indicator's tolerance. Every row is
+    indicator declares, and must explain a jump beyond the indicator's tolerance. `limits`: the
+    most the file may hold (default: a DOST import's, `observation_limits()`). Every row is
     also checked against its indicator's type, range, periods and breakdown sum.
     """
     indicators = {i.code: i for i in Indicator.objects.all()}
@@ -68,7 +76,7 @@ def check_file(
         sectors=sectors,
         latest_year=timezone.localdate().year,
         known_agencies=set(agencies),
-        limits=observation_limits(),
+        limits=limits or observation_limits(),
     )
     if progress:
         progress.advance(JobStage.CHECKING, len(rows), len(rows))
@@ -174,7 +182,7 @@ def _check_row(row, indicator, row_agency, reporter_agency, unit_names, current,
     if row.area and indicator.breakdown != kind:
         bad(
             "area",
-            gettext_noop("Indicator %(code)s does not declare a breakdown by %(kind)s."),
+            gettext_noop("Indicator %(code)s does not declare this breakdown: %(kind)s."),
             code=indicator.code,
             kind=Breakdown(kind).label,
         )
@@ -300,7 +308,7 @@ def is_large(upload, filename: str) -> bool:
     return count_rows(upload, filename) > settings.STIHUB_JOB_THRESHOLD_ROWS
 
 
-def start_job(upload, *, user, agency=None, source="") -> Job:
+def start_job(upload, *, user, agency=None, source="", approve=True) -> Job:
     """Keep the upload on storage and queue its import; the job and its task are created in
     one transaction (the queue is a table of the same database), so neither exists alone."""
     with transaction.atomic():
@@ -309,7 +317,11 @@ def start_job(upload, *, user, agency=None, source="") -> Job:
             created_by=user,
             input_name=upload.name,
             total=count_rows(upload, upload.name),
-            params={"agency": agency.pk if agency else None, "source": source},
+            params={
+                "agency": agency.pk if agency else None,
+                "source": source,
+                "approve": approve,
+            },
         )
         job.input_file.save(upload.name, upload, save=False)
         job.save()
@@ -334,5 +346,6 @@ def _import_job(job: Job, progress) -> None:
             user=job.created_by,
             agency=Agency.objects.get(pk=agency) if agency else None,
             source=job.params.get("source", ""),
+            approve=job.params.get("approve", True),
             progress=progress,
         )

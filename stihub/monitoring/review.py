@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from stihub.core.cache import data_changed
 
@@ -26,6 +26,7 @@ from .models import Observation, Submission
 
 APPROVED_AT_ONCE = _("Approved by DOST when sent.")
 # The fields a revision carries from what was reported (not its workflow fields).
+BATCH = 2000
 REPORTED_FIELDS = ("value", "note", "source", "agency_id", "is_sample", "explanation")
 
 
@@ -117,7 +118,7 @@ def submit(
             for r in reported
         ],
         Observation,
-        batch_size=2000,
+        batch_size=BATCH,
         default_user=user,
     )
     data_changed()
@@ -130,13 +131,18 @@ def submit(
     return submission, revisions
 
 
-REVIEW_FIELDS = ["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"]
-
-
-def _save(objs, fields, user) -> None:
-    """Bulk-update with one history record per revision (who, when, before → after)."""
-    if objs:
-        bulk_update_with_history(objs, Observation, fields, batch_size=2000, default_user=user)
+def _save(objs, values: dict, user) -> None:
+    """Write `values` to the revisions `objs` in one UPDATE, and one history record each (who,
+    when, before → after); far faster than a bulk update by CASE for 10,000 revisions."""
+    if not objs:
+        return
+    for obj in objs:
+        for name, value in values.items():
+            setattr(obj, name, value)
+    pks = [obj.pk for obj in objs]
+    for start in range(0, len(pks), BATCH):  # within every database's limit of parameters
+        Observation.objects.filter(pk__in=pks[start : start + BATCH]).update(**values)
+    Observation.history.bulk_history_create(objs, batch_size=BATCH, update=True, default_user=user)
 
 
 @transaction.atomic
@@ -164,14 +170,13 @@ def approve_revisions(revisions, *, reviewer, comment: str = "") -> int:
         area=OuterRef("area"),
     )
     replaced = list(Observation.objects.published().filter(Exists(same_key)))
-    for obs in replaced:
-        obs.status, obs.updated_at = RevisionStatus.SUPERSEDED, now
-    _save(replaced, ["status", "updated_at"], reviewer)
-    for obs in pending:
-        obs.status = RevisionStatus.APPROVED if obs.pk in winners else RevisionStatus.SUPERSEDED
-        obs.reviewed_by, obs.reviewed_at, obs.review_comment = reviewer, now, comment
-        obs.updated_at = now
-    _save(pending, REVIEW_FIELDS, reviewer)
+    _save(replaced, {"status": RevisionStatus.SUPERSEDED, "updated_at": now}, reviewer)
+    review = {"reviewed_by": reviewer, "reviewed_at": now, "review_comment": comment}
+    review |= {"updated_at": now}
+    losers = [obs for obs in pending if obs.pk not in winners]
+    _save(losers, {"status": RevisionStatus.SUPERSEDED, **review}, reviewer)
+    chosen = [obs for obs in pending if obs.pk in winners]
+    _save(chosen, {"status": RevisionStatus.APPROVED, **review}, reviewer)
     data_changed()
     return len(winners)
 
@@ -183,10 +188,9 @@ def send_back(revisions, *, reviewer, comment: str) -> int:
         raise ReviewError(_("Say what needs correcting: a comment is required to return data."))
     pending = list(revisions.select_for_update().filter(status=RevisionStatus.SUBMITTED))
     now = timezone.now()
-    for obs in pending:
-        obs.status, obs.reviewed_by, obs.reviewed_at = RevisionStatus.RETURNED, reviewer, now
-        obs.review_comment, obs.updated_at = comment.strip(), now
-    _save(pending, REVIEW_FIELDS, reviewer)
+    values = {"status": RevisionStatus.RETURNED, "reviewed_by": reviewer, "reviewed_at": now}
+    values |= {"review_comment": comment.strip(), "updated_at": now}
+    _save(pending, values, reviewer)
     data_changed()
     return len(pending)
 

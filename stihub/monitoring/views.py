@@ -190,9 +190,7 @@ def resolution_data(request, code, fmt):
 def _sees_all(user, revision) -> bool:
     """DOST and the reporters of the revision's agency: they see it in any status, and the
     names of the people who reported and reviewed it (personal data, hidden from others)."""
-    # TODO(lead): a declared rule `monitoring.view_revision` (see the report); until then the
-    # same predicate: DOST, or a reporter bound to that agency (none for a revision without).
-    return user.has_perm("core.submit_for_agency", revision.agency_id or -1)
+    return user.has_perm("monitoring.view_revision", revision)
 
 
 @require(PUBLIC)

@@ -226,4 +226,4 @@ def _when(due: date, today: date) -> str:
 
 def link(path: str) -> str:
     """An absolute link when the site's address is set (STIHUB_SITE_URL), else the path."""
-    return getattr(settings, "STIHUB_SITE_URL", "").rstrip("/") + path
+    return settings.STIHUB_SITE_URL.rstrip("/") + path

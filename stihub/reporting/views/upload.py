@@ -22,7 +22,7 @@ from stihub.core.formatting import vietnamese_sorted
 from stihub.core.models import Agency
 from stihub.core.permissions import check, require
 from stihub.core.rules import is_dost, roles_of
-from stihub.core.uploads import CSV, XLSX, check_upload, observation_limits
+from stihub.core.uploads import CSV, XLSX, check_upload, report_limits
 from stihub.engines.problems import DataError, Problem, gettext_noop
 from stihub.monitoring.choices import Channel, Period
 from stihub.monitoring.forms import VietnameseOrderChoiceField
@@ -85,7 +85,7 @@ class UploadForm(forms.Form):
             self.fields["agency"].queryset = agencies
 
     def clean_file(self):
-        return check_upload(self.cleaned_data["file"], [CSV, XLSX], limits=observation_limits())
+        return check_upload(self.cleaned_data["file"], [CSV, XLSX], limits=report_limits())
 
     def reporting_agency(self) -> Agency:
         return self.only or self.cleaned_data["agency"]
@@ -94,7 +94,9 @@ class UploadForm(forms.Form):
 def _check(fileobj, name: str, agency: Agency, user) -> Checked:
     """check_file as a reporter's upload (their agency only) or DOST's (any indicator)."""
     reporter_agency = None if is_dost(user) else agency
-    return check_file(fileobj, name, agency=agency, reporter_agency=reporter_agency)
+    return check_file(
+        fileobj, name, agency=agency, reporter_agency=reporter_agency, limits=report_limits()
+    )
 
 
 @require("reporting.view_home")
