@@ -32,10 +32,15 @@ def has_role(role: Role):
     return predicate
 
 
+def reporter_agencies(user) -> set[int]:
+    """The ids of the agencies the user reports for."""
+    return {a for role, a in roles_of(user) if role == Role.AGENCY_REPORTER}
+
+
 @rules.predicate
 def reports_for(user, agency) -> bool:
     """A reporter bound to this agency; with no agency named, a reporter of any agency."""
-    agencies = {a for role, a in roles_of(user) if role == Role.AGENCY_REPORTER}
+    agencies = reporter_agencies(user)
     if agency is None:
         return bool(agencies)
     return getattr(agency, "pk", agency) in agencies

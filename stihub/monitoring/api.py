@@ -22,10 +22,9 @@ from rest_framework.response import Response
 
 from stihub.api import FIELD_ERRORS, CheckedLookup, ErrorSerializer, router
 from stihub.core.cache import CachedListMixin
-from stihub.core.choices import Role
 from stihub.core.models import AdministrativeUnit
 from stihub.core.permissions import PUBLIC
-from stihub.core.rules import roles_of
+from stihub.core.rules import reporter_agencies
 from stihub.engines import reporting
 from stihub.engines.observations import YEAR_MIN
 
@@ -185,7 +184,7 @@ def visible_observations(user, observations):
     and their agencies' revisions of any status; everyone else the approved values only."""
     if user.has_perm(REVIEW):
         return observations
-    agencies = [agency for role, agency in roles_of(user) if role == Role.AGENCY_REPORTER]
+    agencies = reporter_agencies(user)
     if agencies:
         return observations.filter(Q(status=RevisionStatus.APPROVED) | Q(agency_id__in=agencies))
     return observations.published()
@@ -357,8 +356,15 @@ class ReturnSerializer(serializers.Serializer):
     )
 
 
+# A body that is not JSON at all is refused as a whole: {"detail": ...}.
+UNREADABLE = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
 REFUSED_INPUT = OpenApiResponse(
-    FIELD_ERRORS, description=_("Refused input: each field, with what is wrong with it.")
+    {"anyOf": [FIELD_ERRORS, UNREADABLE]},
+    description=_("Refused input: each field, with what is wrong with it."),
 )
 NOT_IN_REVIEW = OpenApiResponse(
     ErrorSerializer, description=_("The value is not waiting for review (not submitted).")

@@ -7,8 +7,7 @@ they may download them. DOST creates and edits items and loads a programme from 
 
 import rules
 
-from stihub.core.choices import Role
-from stihub.core.rules import admin_permissions, anyone, is_dost, reports_for, roles_of
+from stihub.core.rules import admin_permissions, anyone, is_dost, reporter_agencies, reports_for
 
 
 @rules.predicate
@@ -17,7 +16,7 @@ def reports_for_item(user, item) -> bool:
     that a page can be guarded first, and asked again of its item)."""
     if item is None:
         return reports_for(user, None)
-    agencies = {a for role, a in roles_of(user) if role == Role.AGENCY_REPORTER}
+    agencies = reporter_agencies(user)
     if not agencies:
         return False
     if item.lead_agency_id in agencies:

@@ -8,11 +8,10 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from stihub.core.choices import Role
 from stihub.core.formatting import vietnamese_sort_key
 from stihub.core.models import Agency
 from stihub.core.permissions import require
-from stihub.core.rules import roles_of
+from stihub.core.rules import reporter_agencies
 from stihub.monitoring.choices import RevisionStatus
 from stihub.monitoring.models import Observation, Submission
 
@@ -25,7 +24,7 @@ RECENT_SUBMISSIONS = 20
 @require("reporting.view_home")
 def home(request):
     today = timezone.localdate()
-    agencies = {a for role, a in roles_of(request.user) if role == Role.AGENCY_REPORTER}
+    agencies = reporter_agencies(request.user)
     context = {
         "today": today,
         "agencies": Agency.objects.filter(pk__in=agencies),

@@ -10,7 +10,7 @@ from stihub.monitoring.forms import VietnameseOrderChoiceField
 
 from ..models import Reminder
 from ..reminders import DEFAULT_DAYS_BEFORE
-from .review import _page
+from . import page_of
 
 
 class ReminderFilter(forms.Form):
@@ -35,7 +35,7 @@ def sent(request):
             reminders = reminders.filter(indicator__agency=form.cleaned_data["agency"])
         if form.cleaned_data["kind"]:
             reminders = reminders.filter(kind=form.cleaned_data["kind"])
-    page, query = _page(request, reminders)
+    page, query = page_of(request, reminders)
     return render(
         request,
         "reporting/reminders.html",

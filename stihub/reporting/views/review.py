@@ -9,7 +9,6 @@ from itertools import groupby
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,8 @@ from stihub.monitoring.choices import EDITABLE, Channel, RevisionStatus
 from stihub.monitoring.forms import VietnameseOrderChoiceField
 from stihub.monitoring.models import Observation, Submission
 
-PER_PAGE = 50
+from . import page_of
+
 WAITING = Q(observations__status=RevisionStatus.SUBMITTED)
 
 
@@ -34,14 +34,6 @@ class QueueFilter(forms.Form):
     channel = forms.ChoiceField(
         choices=[("", "---------"), *Channel.choices], required=False, label=_("Channel")
     )
-
-
-def _page(request, items):
-    """The page of `items` asked for (a bad number gives the first or last page), and the query
-    string that keeps the other parameters in the pages' links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return Paginator(items, PER_PAGE).get_page(request.GET.get("page")), query.urlencode()
 
 
 @require("reporting.review")
@@ -64,7 +56,7 @@ def queue(request):
             submissions = submissions.filter(agency=form.cleaned_data["agency"])
         if form.cleaned_data["channel"]:
             submissions = submissions.filter(channel=form.cleaned_data["channel"])
-    page, query = _page(request, submissions)
+    page, query = page_of(request, submissions)
     return render(request, "reporting/review.html", {"form": form, "page": page, "query": query})
 
 
@@ -170,7 +162,7 @@ def submission(request, pk):
         if done is not None:
             return done
     groups = _groups(request.user, submission)
-    page, query = _page(request, groups)
+    page, query = page_of(request, groups)
     counts = dict(submission.observations.values_list("status").annotate(n=Count("pk")).order_by())
     return render(
         request,

@@ -17,11 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from stihub.core.choices import Role
 from stihub.core.formatting import vietnamese_sorted
 from stihub.core.models import Agency
 from stihub.core.permissions import check, require
-from stihub.core.rules import is_dost, roles_of
+from stihub.core.rules import is_dost, reporter_agencies
 from stihub.core.uploads import CSV, XLSX, check_upload, report_limits
 from stihub.engines.problems import DataError, Problem, gettext_noop
 from stihub.monitoring.choices import Channel, Period
@@ -41,7 +40,7 @@ def _agencies(user):
     """The agencies the user may report for: all active ones for DOST, else their own."""
     if is_dost(user):
         return Agency.objects.filter(is_active=True)
-    own = {a for role, a in roles_of(user) if role == Role.AGENCY_REPORTER}
+    own = reporter_agencies(user)
     return Agency.objects.filter(pk__in=own)
 
 
