@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "stihub.innovation",
     "stihub.programme",
     "stihub.reporting",
+    "stihub.reports",
     "stihub.jobs",
     "django_tasks",
     "django_tasks_db",  # the database backend of the job queue (its worker: `stihub db_worker`)

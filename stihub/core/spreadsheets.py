@@ -11,6 +11,7 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 
 from stihub.engines.observations import FORMULA_STARTS, number_text
 
@@ -33,17 +34,27 @@ def csv_bytes(columns, rows) -> bytes:
 
 
 def xlsx_bytes(title: str, columns, rows) -> bytes:
+    return xlsx_book([(title, columns, rows)])
+
+
+def xlsx_book(sheets) -> bytes:
+    """A workbook of several tables: [(sheet title, columns, rows)], a sheet each, the header
+    row bold and frozen."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = title
-    sheet.append(columns)
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)  # XML cannot hold them
-            cell = sheet.cell(r, c, value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # openpyxl would write a text starting with = as a formula
+    book.remove(book.active)
+    for title, columns, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for r, row in enumerate(rows, start=2):
+            for c, value in enumerate(row, start=1):
+                if isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # XML cannot hold them
+                cell = sheet.cell(r, c, value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # openpyxl would write a text starting with = as a formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
