@@ -117,3 +117,13 @@ def test_the_command_says_what_is_wrong(nghe_an, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("report", *args, "-o", str(tmp_path / "x"))
     assert not (tmp_path / "x").exists()
+
+
+def test_the_command_writes_the_document(figures, tmp_path):
+    from docx import Document
+
+    out = tmp_path / "bao-cao.docx"
+    call_command("report", figures.code, "--period", "2024", "--format", "docx", "-o", str(out),
+                 stdout=io.StringIO())  # fmt: skip
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "BÁO CÁO" in text and "2024" in text
