@@ -80,6 +80,12 @@ TABLE = {
     ("reporting:indicator", "GET"): DOST,
     ("reporting:indicator", "POST"): DOST,
     ("reporting:reminders", "GET"): DOST,
+    ("reports:list", "GET"): DOST,
+    ("reports:list", "POST"): DOST,
+    ("reports:download", "GET"): DOST,
+    ("reports:templates", "GET"): DOST,
+    ("reports:templates", "POST"): DOST,
+    ("reports:bundled", "GET"): DOST,
     ("innovation:datasets", "GET"): EVERYONE,
     ("innovation:ranking", "GET"): EVERYONE,
     ("innovation:results", "GET"): EVERYONE,
@@ -233,8 +239,18 @@ def world(nghe_an, users, tmp_path):
     submission = Submission.objects.create(
         agency=agency_a, created_by=users["reporter"], channel="excel", is_committed=False
     )
+    from stihub.reports.models import GeneratedReport
+
+    report = GeneratedReport.objects.create(
+        resolution=nghe_an,
+        year=2024,
+        format="xlsx",
+        created_by=users["dost"],
+        file=ContentFile(b"PK report", name="report.xlsx"),
+    )
     return SimpleNamespace(
         resolution=nghe_an,
+        report=report,
         target=target,
         observation=observation,
         dataset=dataset,
@@ -282,6 +298,8 @@ def url_of(name: str, w) -> str:
         "reporting:preview": {"pk": w.submission.pk},
         "reporting:submission": {"pk": w.submission.pk},
         "reporting:indicator": {"code": "RD_FTE_PER_10K"},
+        "reports:download": {"pk": w.report.pk},
+        "reports:bundled": {"key": "nd30"},
         "observation-approve": {"pk": w.observation.pk},
         "observation-return": {"pk": w.observation.pk},
     }.get(name, {})

@@ -1,11 +1,13 @@
-"""The review report as .docx: the bundled template follows Nghị định 30/2020/NĐ-CP (A4, margins,
-Times New Roman everywhere, header block, body 13–14 pt justified with a first-line indent), the
-data lands in it intact, and LibreOffice opens the result."""
+"""The review report as .docx: the bundled templates follow Nghị định 30/2020/NĐ-CP and Hướng dẫn
+36-HD/VPTW (A4, margins, Times New Roman everywhere, header block, body 13–14 pt justified with a
+first-line indent), the data lands in them intact, with a chart image per target with data, and
+LibreOffice opens the result."""
 
 import datetime as dt
 import io
 import shutil
 import subprocess
+import zipfile
 
 import pytest
 from docx import Document
@@ -13,12 +15,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from stihub.reports.content import AnnexRow, ProgrammeRow, ReportContent, TargetRow
-from stihub.reports.docx import DEFAULT_TEMPLATE, render_docx
+from stihub.monitoring.charts import target_chart
+from stihub.reports.content import AnnexRow, ChartRow, ProgrammeRow, ReportContent, TargetRow
+from stihub.reports.docx import DEFAULT_TEMPLATE, TEMPLATES, render_docx
 
 TNR = "Times New Roman"
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
+PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 
 
 def target(code, title, latest="12,5", has_data=True):
@@ -37,6 +41,12 @@ def target(code, title, latest="12,5", has_data=True):
     )
 
 
+def chart(code, title, points=((2023, 10.0), (2024, 11.2), (2025, 12.5))):
+    """A target's chart as the web page draws it."""
+    svg = target_chart(list(points), (2030, 30.0), (2030, 31.2), title=title)
+    return ChartRow(code=code, title=title, unit="%", svg=str(svg))
+
+
 def sample_content(**changes) -> ReportContent:
     values = {
         "resolution_code": "NQ-TEST",
@@ -48,6 +58,7 @@ def sample_content(**changes) -> ReportContent:
             target("CT01", "Tỷ lệ doanh nghiệp đổi mới sáng tạo"),
             target("CT02", "Chi cho R&D trên GRDP <so với> cả nước", has_data=False),
         ],
+        "charts": [chart("CT01", "Tỷ lệ doanh nghiệp đổi mới sáng tạo")],
         "programme": [ProgrammeRow("I. Thể chế", "Sở Tài chính", (1, 2, 0, 1, 0), 4)],
         "programme_columns": ["Hoàn thành", "Đang thực hiện", "Quá hạn", "Chưa bắt đầu", "Hủy"],
         "programme_totals": (1, 2, 0, 1, 0),
@@ -117,13 +128,19 @@ def rendered():
     return render_docx(sample_content())
 
 
+@pytest.fixture(scope="module", params=sorted(TEMPLATES))
+def each_template(request):
+    """The sample report rendered from each bundled template."""
+    return render_docx(sample_content(), request.param)
+
+
 def between(value, low_mm, high_mm):
     """Within the range, give or take the rounding of millimetres to twips (1/1440 inch)."""
     return Mm(low_mm - 0.05) <= value <= Mm(high_mm + 0.05)
 
 
-def test_page_is_a4_with_decree_margins(rendered):
-    doc = read(rendered)
+def test_page_is_a4_with_decree_margins(each_template):
+    doc = read(each_template)
     for section in doc.sections:
         assert abs(section.page_width - Mm(210)) <= Mm(0.5)
         assert abs(section.page_height - Mm(297)) <= Mm(0.5)
@@ -133,8 +150,8 @@ def test_page_is_a4_with_decree_margins(rendered):
         assert between(section.right_margin, 15, 20)
 
 
-def test_times_new_roman_everywhere(rendered):
-    doc = read(rendered)
+def test_times_new_roman_everywhere(each_template):
+    doc = read(each_template)
     assert doc.styles["Normal"].font.name == TNR
     for paragraph in all_paragraphs(doc):
         for run in paragraph.runs:
@@ -155,8 +172,8 @@ def test_times_new_roman_everywhere(rendered):
     assert default.rFonts.get(qn("w:eastAsia")) == TNR
 
 
-def test_body_paragraphs_are_14pt_justified_with_first_line_indent(rendered):
-    doc = read(rendered)
+def test_body_paragraphs_are_14pt_justified_with_first_line_indent(each_template):
+    doc = read(each_template)
     body = [p for p in doc.paragraphs if p.style.name in ("Body Text", "Report Heading")]
     assert len(body) >= 10
     for p in body:
@@ -291,6 +308,103 @@ def test_report_of_the_loaded_resolution(nghe_an):
     for name in built.targets_without_data:  # no observations loaded: every target is a gap
         assert f"- {name}" in text
     assert len(built.targets_without_data) == len(targets)
+
+
+def media(data: bytes) -> list[bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return [package.read(n) for n in package.namelist() if n.startswith("word/media/")]
+
+
+def test_one_chart_image_per_target_with_data(rendered):
+    doc = read(rendered)
+    assert len(doc.inline_shapes) == 1
+    assert abs(doc.inline_shapes[0].width - Mm(150)) <= Mm(0.1)
+    images = media(rendered)
+    assert len(images) == 1 and images[0].startswith(b"\x89PNG\r\n\x1a\n")
+    texts = [p.text for p in doc.paragraphs]
+    assert "3. Biểu đồ diễn biến các chỉ tiêu" in texts
+    caption = texts.index("Biểu đồ 1. CT01. Tỷ lệ doanh nghiệp đổi mới sáng tạo (%)")
+    assert doc.paragraphs[caption + 1].runs  # the image's paragraph follows its title
+    assert doc.paragraphs[caption + 1]._p.xpath(".//w:drawing")
+
+
+def test_as_many_images_as_charts_and_none_without_data():
+    # Different series (Word stores the same picture once, whatever the captions).
+    charts = [
+        chart(f"CT0{i}", f"Chỉ tiêu {i}", ((2024, 10.0), (2025, 10.0 + i))) for i in (1, 2, 3)
+    ]
+    data = render_docx(sample_content(charts=charts))
+    assert len(read(data).inline_shapes) == 3 and len(media(data)) == 3
+    data = render_docx(sample_content(charts=[]))
+    assert len(read(data).inline_shapes) == 0 and media(data) == []
+    text = all_text(read(data))
+    assert "Chưa có chỉ tiêu nào có số liệu được duyệt để vẽ biểu đồ." in text
+
+
+def run_size_of(paragraph):
+    return {run_size(run, paragraph) for run in paragraph.runs if run.text}
+
+
+def test_party_template_header_title_and_signature():
+    doc = read(render_docx(sample_content(), "dang36"))
+    left, right = doc.tables[0].rows[0].cells
+    assert [p.text for p in left.paragraphs if p.text] == [
+        "ĐẢNG BỘ TỈNH NGHỆ AN",
+        "BAN TUYÊN GIÁO VÀ DÂN VẬN TỈNH ỦY",
+        "*",
+        "Số       -BC/BTGDVTU",
+    ]
+    assert all(run.bold for run in left.paragraphs[1].runs)
+    assert not any(run.bold for run in left.paragraphs[0].runs)
+    party = right.paragraphs[0]
+    assert party.text == PARTY
+    assert all(run.bold and run.underline for run in party.runs)
+    assert run_size_of(party) == {Pt(15)}
+    date = next(p for p in right.paragraphs if p.text.startswith("Nghệ An, ngày"))
+    assert date.text == "Nghệ An, ngày 15 tháng 01 năm 2026"
+    assert all(run.italic for run in date.runs) and run_size_of(date) == {Pt(14)}
+    texts = [p.text for p in doc.paragraphs]
+    title = texts.index("BÁO CÁO")
+    assert run_size_of(doc.paragraphs[title]) == {Pt(16)}
+    assert texts[title + 1].startswith("Kết quả thực hiện Nghị quyết về khoa học & công nghệ")
+    assert texts[title + 2] == "-----"
+    assert NATIONAL_TITLE not in all_text(doc)
+    receivers, signature = doc.tables[-1].rows[0].cells
+    assert receivers.paragraphs[0].text == "Nơi nhận:"
+    assert all(run.underline for run in receivers.paragraphs[0].runs)
+    assert [p.text for p in signature.paragraphs if p.text] == ["K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"]
+
+
+def test_party_header_fields_can_be_given():
+    doc = read(
+        render_docx(
+            sample_content(),
+            "dang36",
+            issuing_body="TỈNH ỦY",
+            number="15-BC/TU",
+            signer_authority="T/M BAN THƯỜNG VỤ",
+            signer_title="PHÓ BÍ THƯ",
+            signer_name="Nguyễn Văn A",
+        )
+    )
+    left = doc.tables[0].rows[0].cells[0]
+    assert [p.text for p in left.paragraphs if p.text][1:] == ["TỈNH ỦY", "*", "Số 15-BC/TU"]
+    signature = doc.tables[-1].rows[0].cells[1]
+    assert [p.text for p in signature.paragraphs if p.text] == [
+        "T/M BAN THƯỜNG VỤ",
+        "PHÓ BÍ THƯ",
+        "Nguyễn Văn A",
+    ]
+
+
+def test_a_template_file_object_is_used_as_is():
+    """An uploaded template arrives as a binary file: its layout, the default header fields."""
+    upload = io.BytesIO(TEMPLATES["dang36"].path.read_bytes())
+    upload.read()  # wherever the upload was left, it is read from the start
+    doc = read(render_docx(sample_content(), upload))
+    assert doc.tables[0].rows[0].cells[1].paragraphs[0].text == PARTY
+    assert "SỞ KHOA HỌC VÀ CÔNG NGHỆ" in all_text(doc)
+    assert len(doc.inline_shapes) == 1
 
 
 def test_libreoffice_opens_it(rendered, tmp_path):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 class JobKind(models.TextChoices):
     IMPORT_OBSERVATIONS = "import_observations", _("Observation import")
+    REPORT = "report", _("Review report")
 
 
 class JobStatus(models.TextChoices):
@@ -33,3 +34,5 @@ class JobStage(models.TextChoices):
 
     CHECKING = "checking", _("Checking rows")
     WRITING = "writing", _("Writing rows")
+    GATHERING = "gathering", _("Gathering the figures")
+    RENDERING = "rendering", _("Writing the document")

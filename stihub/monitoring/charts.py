@@ -7,6 +7,8 @@ from django.utils.safestring import mark_safe
 
 from stihub.core.formatting import num
 
+from .choices import TargetKind
+
 SERIES = "#0b5cad"
 TARGET = "#1a7f37"
 PROJECTION = "#8250df"
@@ -116,3 +118,18 @@ def target_chart(
         ]
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def progress_chart(progress):
+    """The chart of a target's progress (`progress.TargetProgress`): its history, the target
+    and the projection. The target page shows it; review reports rasterise the same SVG."""
+    target, p = progress.target, progress.progress
+    target_point = (p.target_year, p.target_value) if p.target_value is not None else None
+    projection = (p.target_year, p.projected) if p.projected is not None else None
+    return target_chart(
+        progress.chart_points(),
+        target_point,
+        projection,
+        title=target.title,
+        invert=target.kind == TargetKind.RANK,
+    )

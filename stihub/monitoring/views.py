@@ -128,15 +128,7 @@ def target_detail(request, code, target_code):
     _form, as_of = _as_of(request)
     (progress,) = evaluate_targets([target], as_of)
     p = progress.progress
-    target_point = (p.target_year, p.target_value) if p.target_value is not None else None
-    projection = (p.target_year, p.projected) if p.projected is not None else None
-    chart = charts.target_chart(
-        progress.chart_points(),
-        target_point,
-        projection,
-        title=target.title,
-        invert=target.kind == TargetKind.RANK,
-    )
+    chart = charts.progress_chart(progress)
     # The page lists the headline series; breakdowns (up to one per commune and year) are only
     # counted here, by the database, and listed in the downloads.
     observations = Observation.objects.published().filter(indicator_id=target.indicator_id)

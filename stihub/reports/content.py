@@ -1,5 +1,6 @@
 """What a review report (báo cáo sơ kết, tổng kết) says, gathered from the database once and
-kept as plain values, so that every format (.docx, .xlsx, later PDF) writes the same report.
+kept as plain values, so that every format (.docx, PDF, .xlsx) writes the same report. The
+charts are the SVG of each target's web page (`reports.charts`), which documents rasterise.
 
 Numbers and dates are given as Vietnamese text where a document shows them (1.234,5;
 dd/mm/yyyy) and as numbers where a spreadsheet needs them. A period with missing data still
@@ -20,6 +21,7 @@ from stihub.programme.choices import Status as ItemStatus
 from stihub.programme.models import ActionItem
 
 from ..reporting.owed import owed
+from .charts import target_svg
 
 LANGUAGE = "vi"  # a report is an official document in Vietnamese, whoever asks for it
 PROGRAMME_COLUMNS = (
@@ -51,6 +53,16 @@ class TargetRow:
     latest_value: float | None = None
     target_value: float | None = None
     projected_value: float | None = None
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """The chart of a target with data: the SVG its web page draws (`reports.charts`)."""
+
+    code: str
+    title: str
+    unit: str
+    svg: str
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,7 @@ class ReportContent:
     made_on: dt.date
     place: str = "Nghệ An"
     targets: list[TargetRow] = field(default_factory=list)
+    charts: list[ChartRow] = field(default_factory=list)  # targets with data only
     programme: list[ProgrammeRow] = field(default_factory=list)
     programme_columns: list[str] = field(default_factory=list)
     programme_totals: tuple[int, ...] = ()
@@ -128,6 +141,11 @@ def build(resolution: Resolution, year: int, made_on: dt.date | None = None) -> 
         targets = list(resolution.targets.select_related("indicator", "agency"))
         progresses = evaluate_targets(targets, as_of=year)
         content.targets = [_target_row(p) for p in progresses]
+        content.charts = [
+            ChartRow(p.target.code, p.target.title, p.target.unit, target_svg(p))
+            for p in progresses
+            if p.points
+        ]
         content.annex = _annex(targets, year)
         _programme(content, resolution, dt.date(year, 12, 31))
         content.agencies_not_reported = _not_reported(resolution, year)

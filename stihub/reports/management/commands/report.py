@@ -14,8 +14,8 @@ from ...render import FORMATS, render
 
 class Command(commands.Command):
     help = gettext_lazy(
-        "Write the review report of a resolution for a year (báo cáo sơ kết, tổng kết): .docx in"
-        " the administrative format of Nghị định 30/2020/NĐ-CP, or the data as .xlsx."
+        "Write the review report of a resolution for a year (báo cáo sơ kết, tổng kết): .docx or"
+        " PDF in the administrative format of Nghị định 30/2020/NĐ-CP, or the data as .xlsx."
     )
 
     def add_arguments(self, parser):
@@ -39,7 +39,10 @@ class Command(commands.Command):
                 _("Unknown format %(format)s; the formats are %(formats)s.")
                 % {"format": format, "formats": ", ".join(FORMATS)}
             )
-        body = render(build(found, period), format)
+        try:
+            body = render(build(found, period), format)
+        except RuntimeError as error:  # PDF: LibreOffice missing or failing
+            raise CommandError(str(error)) from error
         try:
             Path(output).write_bytes(body)
         except OSError as error:

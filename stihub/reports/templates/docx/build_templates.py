@@ -1,11 +1,14 @@
-"""(Re)creates the bundled report template nd30.docx with python-docx.
+"""(Re)creates the bundled report templates nd30.docx and dang36.docx with python-docx.
 
-The .docx file is what reports are rendered from (docxtpl) and what an administrator may open
-and edit in Word; this script only makes the first version reproducible. It lays out an
+The .docx files are what reports are rendered from (docxtpl) and what an administrator may open
+and edit in Word; this script only makes the first versions reproducible. nd30.docx lays out an
 administrative report of a state body as Nghị định 30/2020/NĐ-CP, Phụ lục I, prescribes:
 A4, margins 20/20/30/15 mm, Times New Roman everywhere, the header block (issuing body, national
 title and motto, number, place and date), document type and title, body 14 pt justified with a
-first-line indent, the signature block and "Nơi nhận". Jinja tags carry the data only.
+first-line indent, the signature block and "Nơi nhận". dang36.docx is a report of a Party body
+as Hướng dẫn 36-HD/VPTW (2018) lays it out: the same page, fonts and sections under the Party
+header ("ĐẢNG CỘNG SẢN VIỆT NAM") and over the Party signature block. Jinja tags carry the data
+only; the charts are images docxtpl inserts where `{{ c.image }}` stands.
 
     python stihub/reports/templates/docx/build_templates.py
 """
@@ -284,29 +287,43 @@ def signature_block(doc) -> None:
     centred(right, "{{ signer_name }}", 14, bold=True)
 
 
-def build_nd30(path: Path) -> None:
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    section.header_distance = section.footer_distance = Mm(10)
-    styles(doc)
-    page_number_header(section)
+def charts(doc) -> None:
+    """A chart per target with data: its title, then the image (`{{ c.image }}` is a docxtpl
+    InlineImage, made at render time from the SVG of the target's web page)."""
+    para(doc, "3. Biểu đồ diễn biến các chỉ tiêu", style=HEADING, bold=True)
+    para(doc, "{%p if charts %}")
+    para(
+        doc,
+        "Biểu đồ của {{ charts|length }} chỉ tiêu có số liệu, như trên trang chỉ tiêu của STI Hub:"
+        " đường xanh dương là số liệu đã duyệt, đường ngang xanh lá là giá trị mục tiêu, đường"
+        " gạch màu tím là dự báo đến năm mục tiêu.",
+    )
+    para(doc, "{%p for c in charts %}")
+    caption = centred(
+        doc,
+        "Biểu đồ {{ loop.index }}. {{ c.code }}. {{ c.title }}{% if c.unit %} "
+        "({{ c.unit }}){% endif %}",
+        13,
+        bold=True,
+    )
+    caption.paragraph_format.space_before = Pt(6)
+    caption.paragraph_format.keep_with_next = True
+    centred(doc, "{{ c.image }}", 13).paragraph_format.space_after = Pt(6)
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p else %}")
+    para(doc, "Chưa có chỉ tiêu nào có số liệu được duyệt để vẽ biểu đồ.")
+    para(doc, "{%p endif %}")
 
-    header_block(doc)
-    centred(doc, "BÁO CÁO", 14, bold=True).paragraph_format.space_before = Pt(18)
-    title = "Kết quả thực hiện {{ resolution_title }} tính đến hết năm {{ year }}"
-    centred(doc, title, 14, bold=True)
-    rule(doc, 6.5)
 
+def body(doc) -> None:
+    """The sections, the same in every template."""
     para(doc, "1. Kỳ báo cáo và phạm vi", style=HEADING, bold=True)
     para(
         doc,
         "Báo cáo đánh giá kết quả thực hiện {{ resolution_title }} ({{ issuer }}) tính đến "
-        "hết năm {{ year }}, gồm: các chỉ tiêu của nghị quyết; chương trình hành động theo "
-        "nhóm nhiệm vụ và cơ quan chủ trì; tình hình báo cáo số liệu của các cơ quan. Số liệu "
+        "hết năm {{ year }}, gồm: các chỉ tiêu của nghị quyết và biểu đồ diễn biến; chương "
+        "trình hành động theo nhóm nhiệm vụ và cơ quan chủ trì; tình hình báo cáo số liệu của "
+        "các cơ quan. Số liệu "
         "là các giá trị đã được duyệt trên hệ thống STI Hub đến ngày {{ made_on_text }}.",
     )
 
@@ -327,7 +344,9 @@ def build_nd30(path: Path) -> None:
     para(doc, "Tất cả các chỉ tiêu đều có số liệu.")
     para(doc, "{%p endif %}")
 
-    para(doc, "3. Chương trình hành động", style=HEADING, bold=True)
+    charts(doc)
+
+    para(doc, "4. Chương trình hành động", style=HEADING, bold=True)
     para(doc, "{%p if programme %}")
     columns = [("Nhóm nhiệm vụ", "{{ p.group }}", 4.0), ("Cơ quan chủ trì", "{{ p.agency }}", 3.0)]
     columns += [
@@ -351,7 +370,7 @@ def build_nd30(path: Path) -> None:
     para(doc, "Chương trình hành động chưa có nhiệm vụ nào được giao.")
     para(doc, "{%p endif %}")
 
-    para(doc, "4. Tình hình báo cáo số liệu của các cơ quan", style=HEADING, bold=True)
+    para(doc, "5. Tình hình báo cáo số liệu của các cơ quan", style=HEADING, bold=True)
     para(doc, "{%p if agencies_not_reported %}")
     para(doc, "Các cơ quan chưa báo cáo số liệu năm {{ year }}:")
     para(doc, "{%p for name in agencies_not_reported %}")
@@ -361,19 +380,105 @@ def build_nd30(path: Path) -> None:
     para(doc, "Tất cả các cơ quan đã báo cáo số liệu năm {{ year }}.")
     para(doc, "{%p endif %}")
 
-    para(doc, "5. Phụ lục: số liệu và nguồn", style=HEADING, bold=True)
+    para(doc, "6. Phụ lục: số liệu và nguồn", style=HEADING, bold=True)
     para(doc, "{%p if annex %}")
     loop_table(doc, ANNEX_COLUMNS, "for a in annex")
     para(doc, "{%p else %}")
     para(doc, "Chưa có số liệu được duyệt đến hết năm {{ year }}.")
     para(doc, "{%p endif %}")
 
-    signature_block(doc)
+
+def new_document(top_mm=20, bottom_mm=20, left_mm=30, right_mm=15):
+    """An A4 portrait document with the given margins, the styles and page numbers."""
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(top_mm), Mm(bottom_mm)
+    section.left_margin, section.right_margin = Mm(left_mm), Mm(right_mm)
+    section.header_distance = section.footer_distance = Mm(10)
+    styles(doc)
+    page_number_header(section)
+    return doc
+
+
+def save(doc, path: Path) -> None:
     doc.core_properties.title = "Báo cáo kết quả thực hiện nghị quyết"
     doc.core_properties.author = "STI Hub"
     doc.save(path)
 
 
+TITLE = "Kết quả thực hiện {{ resolution_title }} tính đến hết năm {{ year }}"
+
+
+def build_nd30(path: Path) -> None:
+    """An administrative report of a state body (NĐ 30/2020/NĐ-CP, Phụ lục I)."""
+    doc = new_document()
+    header_block(doc)
+    centred(doc, "BÁO CÁO", 14, bold=True).paragraph_format.space_before = Pt(18)
+    centred(doc, TITLE, 14, bold=True)
+    rule(doc, 6.5)
+    body(doc)
+    signature_block(doc)
+    save(doc, path)
+
+
+def party_header_block(doc) -> None:
+    """HD 36-HD/VPTW: left, the Party organisation above (14 pt) over the issuing body (14 pt
+    bold), a star, the number and symbol; right, "ĐẢNG CỘNG SẢN VIỆT NAM" (15 pt bold,
+    underlined) over the place and date (14 pt italic)."""
+    t = table(doc, [7.5, 9.0], 1, grid=False)
+    left, right = t.rows[0].cells
+    centred(left, "{{ issuing_body_parent }}", 14, caps=True)
+    left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
+    centred(left, "{{ issuing_body }}", 14, bold=True, caps=True)
+    centred(left, "*", 14)
+    centred(left, "Số {{ number }}", 14)
+    party = centred(right, "ĐẢNG CỘNG SẢN VIỆT NAM", 15, bold=True, caps=True)
+    party.runs[0].font.underline = True
+    right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
+    centred(right, "", 14)
+    centred(right, "{{ date_text }}", 14, italic=True)
+
+
+def party_signature_block(doc) -> None:
+    """ "Nơi nhận" (14 pt underlined) with the recipients (12 pt), and on the right the authority
+    ("T/M BAN THƯỜNG VỤ", "K/T TRƯỞNG BAN"), the signer's title and name."""
+    t = table(doc, [8.0, 8.5], 1, grid=False)
+    left, right = t.rows[0].cells
+    p = left.paragraphs[0]
+    p.paragraph_format.space_before = Pt(12)
+    text(p, "Nơi nhận:", 14).font.underline = True
+    for line in ("- Thường trực Tỉnh ủy (để báo cáo),", "- Lưu Văn phòng."):
+        q = left.add_paragraph(style=TABLE)
+        q.paragraph_format.space_before = q.paragraph_format.space_after = Pt(0)
+        text(q, line, 12)
+    p = right.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_before = Pt(12)
+    text(p, "{{ signer_authority }}", 14, bold=True, caps=True)
+    centred(right, "{{ signer_title }}", 14, caps=True)
+    for _ in range(4):  # room for the signature and the seal
+        centred(right, "", 14)
+    centred(right, "{{ signer_name }}", 14, bold=True)
+
+
+def build_dang36(path: Path) -> None:
+    """A report of a Party body (Hướng dẫn 36-HD/VPTW, 2018): same page and sections as NĐ 30,
+    the Party header, "BÁO CÁO" in 16 pt, the dashes under the title, the Party signature."""
+    doc = new_document(top_mm=20, bottom_mm=20, left_mm=30, right_mm=15)
+    party_header_block(doc)
+    centred(doc, "BÁO CÁO", 16, bold=True).paragraph_format.space_before = Pt(18)
+    centred(doc, TITLE, 14, bold=True)
+    centred(doc, "-----", 14).paragraph_format.space_after = Pt(12)
+    body(doc)
+    party_signature_block(doc)
+    save(doc, path)
+
+
+TEMPLATES = {"nd30.docx": build_nd30, "dang36.docx": build_dang36}
+
 if __name__ == "__main__":
-    build_nd30(HERE / "nd30.docx")
-    print(HERE / "nd30.docx")
+    for name, build in TEMPLATES.items():
+        build(HERE / name)
+        print(HERE / name)
