@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "stihub.programme",
     "stihub.reporting",
     "stihub.reports",
+    "stihub.registry",
     "stihub.jobs",
     "django_tasks",
     "django_tasks_db",  # the database backend of the job queue (its worker: `stihub db_worker`)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 STIHUB = Path(__file__).resolve().parents[1] / "stihub"
 # Each app may import only the apps after it in this list (and the engines).
-LAYERS = ["reports", "reporting", "programme", "innovation", "monitoring", "jobs", "core"]
+LAYERS = ["registry", "reports", "reporting", "programme", "innovation", "monitoring", "jobs", "core"]
 APPS = set(LAYERS)
 
 

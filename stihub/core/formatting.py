@@ -5,10 +5,11 @@ in `templatetags/stihub.py` only expose these functions to templates.
 """
 
 import math
-import unicodedata
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext
+
+from stihub.engines.text import vietnamese_sort_key
 
 
 def num(value, places=None) -> str:
@@ -51,31 +52,6 @@ def for_target(value, target, upper=None) -> str:
         return gettext("rank %(rank)s") % {"rank": number}
     unit = getattr(target, "unit", "")
     return f"{number} {unit}".strip()
-
-
-# The Vietnamese alphabet; f, j, w, z (loanwords) take their Latin places.
-_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
-# Tones in dictionary order: ngang (none), huyền, hỏi, ngã, sắc, nặng.
-_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
-_LETTERS_FROM = 0x110000  # above every code point: any other character sorts before the letters
-
-
-def vietnamese_sort_key(text) -> tuple:
-    """Sort key for Vietnamese order: a ă â b c d đ e ê ... by letter, then by tone; no case.
-
-    Anything that is not a letter (spaces, digits, punctuation) sorts before the letters, so
-    "Anh Sơn" comes before "Anhxa". The text itself breaks the last ties.
-    """
-    letters, tones = [], []
-    for char in unicodedata.normalize("NFC", str(text).casefold()):
-        marks = unicodedata.normalize("NFD", char)
-        letter = unicodedata.normalize("NFC", "".join(m for m in marks if m not in _TONES))
-        if not letter:  # a lone tone mark
-            continue
-        position = _ALPHABET.find(letter)
-        letters.append(_LETTERS_FROM + position if position >= 0 else ord(letter[0]))
-        tones.append(next((_TONES[m] for m in marks if m in _TONES), 0))
-    return tuple(letters), tuple(tones), str(text)
 
 
 def vietnamese_sorted(items) -> list:

@@ -90,3 +90,147 @@ class Channel(StrEnum):
     API = "api"
     IMPORT = "import"  # DOST's file import
     PUBLISH = "publish"  # the innovation analyser's "publish to the resolution"
+    REGISTRY = "registry"  # counted from the STI resources registries
+
+
+# The STI resources registries (stihub.registry): the codes of the import contract
+# (`stihub import_registry`), which also accepts the Vietnamese words in `ALIASES`.
+
+
+class Gender(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class AcademicTitle(StrEnum):
+    """Chức danh giáo sư, phó giáo sư."""
+
+    GS = "GS"
+    PGS = "PGS"
+
+
+class Degree(StrEnum):
+    """Highest degree (học vị), highest first."""
+
+    TSKH = "TSKH"
+    TS = "TS"
+    THS = "ThS"
+    CN_KS = "CN/KS"  # cử nhân, kỹ sư, bác sĩ, dược sĩ...
+    CD = "CĐ"
+    OTHER = "other"
+
+
+class Location(StrEnum):
+    """Where an expert lives and works."""
+
+    PROVINCE = "province"
+    VIETNAM = "vietnam"
+    ABROAD = "abroad"
+
+
+class ExpertRole(StrEnum):
+    REVIEWER = "reviewer"
+    COUNCIL = "council"
+    MENTOR = "mentor"
+    ADVISER = "adviser"
+
+
+class OrganizationKind(StrEnum):
+    ST_ORGANIZATION = "st_organization"  # tổ chức khoa học và công nghệ
+    UNIVERSITY = "university"  # trường đại học, cao đẳng
+    PUBLIC_ST_UNIT = "public_st_unit"  # đơn vị sự nghiệp công lập KH&CN
+    INCUBATOR = "incubator"  # vườn ươm
+    INNOVATION_CENTRE = "innovation_centre"  # trung tâm đổi mới sáng tạo
+    COWORKING = "coworking"  # không gian làm việc chung
+    OTHER = "other"
+
+
+class EnterpriseSize(StrEnum):
+    """Size class (Nghị định 80/2021/NĐ-CP)."""
+
+    MICRO = "micro"
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+class IPKind(StrEnum):
+    """Industrial property objects (Luật Sở hữu trí tuệ)."""
+
+    INVENTION = "invention"
+    UTILITY_SOLUTION = "utility_solution"
+    INDUSTRIAL_DESIGN = "industrial_design"
+    TRADEMARK = "trademark"
+    GEOGRAPHICAL_INDICATION = "geographical_indication"
+    LAYOUT_DESIGN = "layout_design"
+
+
+class IPStatus(StrEnum):
+    """Steps of an application, in the order they happen."""
+
+    FILED = "filed"
+    ACCEPTED = "accepted"  # formally accepted (chấp nhận đơn hợp lệ)
+    PUBLISHED = "published"
+    GRANTED = "granted"
+    REFUSED = "refused"
+    EXPIRED = "expired"
+
+
+class InfrastructureKind(StrEnum):
+    LABORATORY = "laboratory"
+    EQUIPMENT = "equipment"
+
+
+class SharedUse(StrEnum):
+    """Whether others may use a laboratory or piece of equipment."""
+
+    OPEN = "open"
+    ON_REQUEST = "on_request"
+    INTERNAL = "internal"
+
+
+# Vietnamese words (folded, as `engines.text.fold` gives them) accepted for the codes above.
+ALIASES = {
+    Gender: {"nam": Gender.MALE, "nu": Gender.FEMALE},
+    Location: {
+        "trong tinh": Location.PROVINCE,
+        "trong nuoc": Location.VIETNAM,
+        "ngoai tinh": Location.VIETNAM,
+        "nuoc ngoai": Location.ABROAD,
+    },
+    ExpertRole: {
+        "phan bien": ExpertRole.REVIEWER,
+        "hoi dong": ExpertRole.COUNCIL,
+        "thanh vien hoi dong": ExpertRole.COUNCIL,
+        "co van khoi nghiep": ExpertRole.MENTOR,
+        "co van": ExpertRole.ADVISER,
+        "tu van": ExpertRole.ADVISER,
+    },
+    EnterpriseSize: {
+        "sieu nho": EnterpriseSize.MICRO,
+        "nho": EnterpriseSize.SMALL,
+        "vua": EnterpriseSize.MEDIUM,
+        "lon": EnterpriseSize.LARGE,
+    },
+    IPKind: {
+        "sang che": IPKind.INVENTION,
+        "giai phap huu ich": IPKind.UTILITY_SOLUTION,
+        "kieu dang cong nghiep": IPKind.INDUSTRIAL_DESIGN,
+        "nhan hieu": IPKind.TRADEMARK,
+        "chi dan dia ly": IPKind.GEOGRAPHICAL_INDICATION,
+        "thiet ke bo tri": IPKind.LAYOUT_DESIGN,
+    },
+    IPStatus: {
+        "nop don": IPStatus.FILED,
+        "da nop": IPStatus.FILED,
+        "hop le": IPStatus.ACCEPTED,
+        "chap nhan hop le": IPStatus.ACCEPTED,
+        "cong bo": IPStatus.PUBLISHED,
+        "cap bang": IPStatus.GRANTED,
+        "da cap": IPStatus.GRANTED,
+        "tu choi": IPStatus.REFUSED,
+        "het hieu luc": IPStatus.EXPIRED,
+    },
+}
+YES = {"yes", "y", "co", "true", "1", "x"}
+NO = {"no", "n", "khong", "false", "0", ""}

@@ -100,6 +100,7 @@ class Channel(models.TextChoices):
     API = v.Channel.API.value, _("API")
     IMPORT = v.Channel.IMPORT.value, _("DOST file import")
     PUBLISH = v.Channel.PUBLISH.value, _("Published from the innovation index")
+    REGISTRY = v.Channel.REGISTRY.value, _("Counted from the registries")
 
 
 class Period(models.TextChoices):
