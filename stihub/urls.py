@@ -16,6 +16,7 @@ urlpatterns = [
     path("jobs/", include("stihub.jobs.urls")),
     path("reporting/", include("stihub.reporting.urls")),
     path("reports/", include("stihub.reports.urls")),
+    path("registry/", include("stihub.registry.urls")),
     path("health/", core_views.health, name="health"),
     path("history/<str:app_label>/<str:model_name>/<int:pk>/", core_views.history, name="history"),
     path("accounts/login/", accounts.sign_in, name="login"),

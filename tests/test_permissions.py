@@ -128,6 +128,38 @@ TABLE = {
     ("observation-approve", "POST"): DOST,
     ("observation-return", "POST"): DOST,
     ("me-list", "GET"): SIGNED_IN,
+    ("registry:home", "GET"): EVERYONE,
+    ("registry:list", "GET"): EVERYONE,
+    ("registry:detail", "GET"): EVERYONE,
+    ("registry:create", "GET"): DOST,
+    ("registry:create", "POST"): DOST,
+    ("registry:edit", "GET"): DOST,
+    ("registry:edit", "POST"): DOST,
+    ("registry:export", "GET"): DOST,
+    ("registry:template", "GET"): DOST,
+    ("registry:import", "GET"): DOST,
+    ("registry:import", "POST"): DOST,
+    ("registry:access_log", "GET"): DOST,
+    ("registry:duplicates", "GET"): DOST,
+    ("registry:merge", "GET"): DOST,
+    ("registry:merge", "POST"): DOST,
+    ("registry:consent", "GET"): DOST,
+    ("registry:consent", "POST"): DOST,
+    ("registry:person_export", "GET"): DOST,
+    ("registry:erase", "GET"): DOST,
+    ("registry:erase", "POST"): DOST,
+    ("registry:series", "GET"): DOST,
+    ("registry:series", "POST"): DOST,
+    ("expert-list", "GET"): EVERYONE,
+    ("expert-detail", "GET"): EVERYONE,
+    ("organization-list", "GET"): EVERYONE,
+    ("organization-detail", "GET"): EVERYONE,
+    ("enterprise-list", "GET"): EVERYONE,
+    ("enterprise-detail", "GET"): EVERYONE,
+    ("ip-list", "GET"): EVERYONE,
+    ("ip-detail", "GET"): EVERYONE,
+    ("infrastructure-list", "GET"): EVERYONE,
+    ("infrastructure-detail", "GET"): EVERYONE,
     ("api_tokens", "GET"): DOST,
     ("api_token_revoke", "POST"): DOST,
 }
@@ -248,7 +280,18 @@ def world(nghe_an, users, tmp_path):
         created_by=users["dost"],
         file=ContentFile(b"PK report", name="report.xlsx"),
     )
+    from stihub.registry.models import DuplicateCandidate, Expert, Organization
+
+    organization = Organization.objects.create(code="VIEN-X", name="Viện X", kind="st_organization")
+    expert = Expert.objects.create(full_name="Lê Thị Hoa", location="province", public_consent=True)
+    twin = Expert.objects.create(full_name="Lê Thị Hoa", location="province")
+    duplicate = DuplicateCandidate.objects.create(
+        registry="experts", first_id=expert.pk, second_id=twin.pk, reason="name"
+    )
     return SimpleNamespace(
+        organization=organization,
+        expert=expert,
+        duplicate=duplicate,
         resolution=nghe_an,
         report=report,
         target=target,
@@ -302,6 +345,19 @@ def url_of(name: str, w) -> str:
         "reports:bundled": {"key": "nd30"},
         "observation-approve": {"pk": w.observation.pk},
         "observation-return": {"pk": w.observation.pk},
+        "registry:list": {"registry": "experts"},
+        "registry:detail": {"registry": "experts", "pk": w.expert.pk},
+        "registry:create": {"registry": "organizations"},
+        "registry:edit": {"registry": "organizations", "pk": w.organization.pk},
+        "registry:export": {"registry": "organizations", "fmt": "csv"},
+        "registry:template": {"registry": "organizations"},
+        "registry:import": {"registry": "organizations"},
+        "registry:merge": {"pk": w.duplicate.pk},
+        "registry:consent": {"pk": w.expert.pk},
+        "registry:person_export": {"pk": w.expert.pk},
+        "registry:erase": {"pk": w.expert.pk},
+        "expert-detail": {"pk": w.expert.pk},
+        "organization-detail": {"pk": w.organization.pk},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 
