@@ -290,6 +290,8 @@ STIHUB_UPLOAD_MAX_COLUMNS = env_int("STIHUB_UPLOAD_MAX_COLUMNS", 50)
 # An agency's upload is checked and previewed within the request (about 1 s per 1,000 rows):
 # fewer rows than DOST's import, which goes to the job queue past STIHUB_JOB_THRESHOLD_ROWS.
 STIHUB_REPORT_MAX_ROWS = env_int("STIHUB_REPORT_MAX_ROWS", 20_000)
+# Registry imports (experts, enterprises...): a province's whole enterprise list fits.
+STIHUB_REGISTRY_MAX_ROWS = env_int("STIHUB_REGISTRY_MAX_ROWS", 100_000)
 STIHUB_INDEX_MAX_ROWS = env_int("STIHUB_INDEX_MAX_ROWS", 2_000)
 STIHUB_INDEX_MAX_COLUMNS = env_int("STIHUB_INDEX_MAX_COLUMNS", 500)
 # Uploaded files go through Django's storage API: a folder under the var dir by default, never

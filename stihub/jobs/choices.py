@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class JobKind(models.TextChoices):
     IMPORT_OBSERVATIONS = "import_observations", _("Observation import")
     REPORT = "report", _("Review report")
+    REGISTRY_IMPORT = "registry_import", _("Registry import")
+    REGISTRY_SERIES = "registry_series", _("Registry-fed indicator values")
 
 
 class JobStatus(models.TextChoices):
