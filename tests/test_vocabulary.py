@@ -4,6 +4,7 @@ import pytest
 
 from stihub.engines import progress, resolution, vocabulary
 from stihub.monitoring import choices
+from stihub.registry import choices as registry
 
 
 @pytest.mark.parametrize(
@@ -18,6 +19,17 @@ from stihub.monitoring import choices
         (vocabulary.Breakdown, choices.Breakdown),
         (vocabulary.Headline, choices.Headline),
         (vocabulary.Channel, choices.Channel),
+        (vocabulary.Gender, registry.Gender),
+        (vocabulary.AcademicTitle, registry.AcademicTitle),
+        (vocabulary.Degree, registry.Degree),
+        (vocabulary.Location, registry.Location),
+        (vocabulary.ExpertRole, registry.ExpertRole),
+        (vocabulary.OrganizationKind, registry.OrganizationKind),
+        (vocabulary.EnterpriseSize, registry.EnterpriseSize),
+        (vocabulary.IPKind, registry.IPKind),
+        (vocabulary.IPStatus, registry.IPStatus),
+        (vocabulary.InfrastructureKind, registry.InfrastructureKind),
+        (vocabulary.SharedUse, registry.SharedUse),
     ],
 )
 def test_django_choices_have_exactly_the_engine_codes(engine, django):
@@ -45,3 +57,12 @@ def test_the_engines_check_against_the_same_codes():
         "insufficient_data",
     )  # fmt: skip
     assert (progress.ACHIEVED, progress.INSUFFICIENT_DATA) == ("achieved", "insufficient_data")
+
+
+def test_every_vietnamese_alias_names_a_code_of_its_vocabulary():
+    from stihub.engines.text import fold
+
+    for vocabulary_class, aliases in vocabulary.ALIASES.items():
+        for word, code in aliases.items():
+            assert word == fold(word), word  # aliases are looked up folded
+            assert code in vocabulary_class, (word, code)
