@@ -292,6 +292,8 @@ STIHUB_UPLOAD_MAX_COLUMNS = env_int("STIHUB_UPLOAD_MAX_COLUMNS", 50)
 STIHUB_REPORT_MAX_ROWS = env_int("STIHUB_REPORT_MAX_ROWS", 20_000)
 # Registry imports (experts, enterprises...): a province's whole enterprise list fits.
 STIHUB_REGISTRY_MAX_ROWS = env_int("STIHUB_REGISTRY_MAX_ROWS", 100_000)
+# The province whose communes and wards the registries' records use (Nghệ An: 40).
+STIHUB_PROVINCE_CODE = env_int("STIHUB_PROVINCE_CODE", 40)
 STIHUB_INDEX_MAX_ROWS = env_int("STIHUB_INDEX_MAX_ROWS", 2_000)
 STIHUB_INDEX_MAX_COLUMNS = env_int("STIHUB_INDEX_MAX_COLUMNS", 500)
 # Uploaded files go through Django's storage API: a folder under the var dir by default, never

@@ -16,7 +16,8 @@ from .permissions import PUBLIC, require
 
 HISTORY_PAGE = 100
 LONGEST_VALUE = 200  # characters of a value shown; computed caches can be megabytes of JSON
-SKIPPED = {"id", "created_at", "updated_at"}
+# Not something a person changed: the record's id, timestamps and search form (registries).
+SKIPPED = {"id", "created_at", "updated_at", "search_name", "search_text", "search_exact", "sort_key"}
 
 
 def _display(field, value):
@@ -45,17 +46,18 @@ def _diff(record):
 
     Only fields the history keeps are shown (a user's password, for one, is not kept)."""
     kept = {f.name for f in record._meta.fields}
-    fields = {
-        f.name: f
+    fields = [
+        f
         for f in record.instance_type._meta.concrete_fields
         if f.name in kept and f.name not in SKIPPED
-    }
+    ]
     previous = record.prev_record
-    if previous is None:
-        pairs = [(f, None, getattr(record, f.attname)) for f in fields.values()]
-    else:
-        changes = record.diff_against(previous, included_fields=list(fields)).changes
-        pairs = [(fields[c.field], c.old, c.new) for c in changes]
+    pairs = [
+        (f, None if previous is None else getattr(previous, f.attname), getattr(record, f.attname))
+        for f in fields
+    ]
+    if previous is not None:
+        pairs = [(f, old, new) for f, old, new in pairs if old != new]
     return [
         (f.verbose_name, _display(f, old), _display(f, new))
         for f, old, new in pairs

@@ -174,9 +174,9 @@ def read_observations(
     )
     suffix = Path(str(name)).suffix.lower()
     if suffix == ".csv":
-        sheet, records = None, _csv_records(source, limits)
+        sheet, records = None, csv_records(source, limits)
     elif suffix == ".xlsx":
-        sheet, records = _xlsx_records(source, limits)
+        sheet, records = xlsx_records(source, limits)
     else:
         raise DataError(
             [
@@ -190,7 +190,7 @@ def read_observations(
     return _check(records, sheet, checks)
 
 
-def _csv_records(source, limits: size.Limits):
+def csv_records(source, limits: size.Limits):
     """[(line, cells)] of a CSV, streamed: the file is never held whole, and reading stops at
     the first row, cell or column past `limits`."""
     size.check_file_size(size.source_size(source), limits)
@@ -282,7 +282,7 @@ def _bad_byte(binary) -> int:
     return offset
 
 
-def _xlsx_records(source, limits: size.Limits):
+def xlsx_records(source, limits: size.Limits):
     from openpyxl import load_workbook  # openpyxl is not needed for CSV-only use
 
     size.check_xlsx(source, limits)  # before any XML is parsed
@@ -308,13 +308,13 @@ NOT_READABLE = gettext_noop(
 )
 
 
-def _blank(cell) -> bool:
+def blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _text(cell) -> str:
+def text_of(cell) -> str:
     """A text cell, trimmed, without the quote a download puts before a formula-like text."""
-    if _blank(cell):
+    if blank(cell):
         return ""
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)  # an area code in a number cell: 16681, not 16681.0
@@ -324,17 +324,17 @@ def _text(cell) -> str:
     return text
 
 
-def _header_key(text: str) -> str:
+def header_key(text: str) -> str:
     """A header compared without case, accents or extra spaces: "Chỉ  tiêu" → "chi tieu"."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.replace("_", " ").casefold().split())
 
 
-_COLUMN_OF = {_header_key(vi): name for name, vi in VIETNAMESE_NAMES.items()} | {
+_COLUMN_OF = {header_key(vi): name for name, vi in VIETNAMESE_NAMES.items()} | {
     name: name for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 }
-_REFERENCE = {_header_key(vi) for vi in REFERENCE_COLUMNS.values()} | set(REFERENCE_COLUMNS)
+_REFERENCE = {header_key(vi) for vi in REFERENCE_COLUMNS.values()} | set(REFERENCE_COLUMNS)
 
 
 def _nfc(text: str) -> str:
@@ -368,7 +368,7 @@ def _columns(records, problem) -> dict[str, tuple[int, str]]:
     for i, cell in enumerate(header):
         written = "" if cell is None else str(cell).strip()
         if not written:
-            if any(not _blank(r[i]) for _, r in records[1:] if i < len(r)):
+            if any(not blank(r[i]) for _, r in records[1:] if i < len(r)):
                 problem(
                     header_line,
                     None,
@@ -376,8 +376,8 @@ def _columns(records, problem) -> dict[str, tuple[int, str]]:
                     position=i + 1,
                 )
             continue
-        name = _COLUMN_OF.get(_header_key(written))
-        if name is None and _header_key(written) in _REFERENCE:
+        name = _COLUMN_OF.get(header_key(written))
+        if name is None and header_key(written) in _REFERENCE:
             continue
         if name is None:
             problem(
@@ -409,7 +409,7 @@ def _check(records, sheet, checks: _Checks) -> list[ObservationRow]:
     def problem(row, column, template, **params):
         problems.append(Problem(template, params, sheet=sheet, row=row, column=column))
 
-    records = [(n, r) for n, r in records if not all(_blank(cell) for cell in r)]
+    records = [(n, r) for n, r in records if not all(blank(cell) for cell in r)]
     if not records:
         problem(None, None, gettext_noop("The file is empty: it needs a header and data rows."))
         raise DataError(problems)
@@ -424,13 +424,13 @@ def _check(records, sheet, checks: _Checks) -> list[ObservationRow]:
     first_line: dict[tuple, int] = {}
     # The reporting template lists every period owed: a row left without a value (nor note,
     # explanation or source) is a period the agency reports later, not a mistake.
-    template = _header_key(REFERENCE_COLUMNS["previous"]) in {
-        _header_key(str(c)) for c in records[0][1] if c is not None
+    template = header_key(REFERENCE_COLUMNS["previous"]) in {
+        header_key(str(c)) for c in records[0][1] if c is not None
     }
     headers = {name: written for name, (_i, written) in columns.items()}
     for line, record in records[1:]:
         cell = _Record(line, record, columns, sheet, problems)
-        if template and all(_blank(cell(c)) for c in ("value", "note", "explanation", "source")):
+        if template and all(blank(cell(c)) for c in ("value", "note", "explanation", "source")):
             continue
         before = len(problems)
         row = _row(cell, checks, headers)
@@ -483,7 +483,7 @@ class _Record:
 def _row(cell: _Record, checks: _Checks, headers: dict) -> ObservationRow:
     """One data row, read; its problems are recorded with `cell.bad`."""
     bad = cell.bad
-    indicator = _text(cell("indicator"))
+    indicator = text_of(cell("indicator"))
     if not indicator:
         bad("indicator", gettext_noop("The indicator is empty."))
     elif not is_code(indicator):
@@ -512,12 +512,12 @@ def _row(cell: _Record, checks: _Checks, headers: dict) -> ObservationRow:
     if reason:
         bad("value", reason, value=_show(cell("value")))
     area = _area(cell, checks)
-    agency = _text(cell("agency"))
+    agency = text_of(cell("agency"))
     if agency and not is_code(agency):
         bad("agency", CODE_RULE, **code_params(agency))
     elif agency and checks.agencies is not None and agency not in checks.agencies:
         bad("agency", gettext_noop("Unknown agency code %(code)s."), code=agency)
-    period = PERIOD_WORDS.get(_header_key(_text(cell("period"))))
+    period = PERIOD_WORDS.get(header_key(text_of(cell("period"))))
     if period is None:
         bad(
             "period",
@@ -543,12 +543,12 @@ def _row(cell: _Record, checks: _Checks, headers: dict) -> ObservationRow:
         year,
         value,
         area,
-        _text(cell("note")),
-        _text(cell("source")),
+        text_of(cell("note")),
+        text_of(cell("source")),
         agency,
         bool(sample),
         period or "",
-        _text(cell("explanation")),
+        text_of(cell("explanation")),
         cell.sheet,
         headers,
     )
@@ -556,7 +556,7 @@ def _row(cell: _Record, checks: _Checks, headers: dict) -> ObservationRow:
 
 def _area(cell: _Record, checks: _Checks) -> str:
     """The area of a row: empty (headline), or the name of the unit given by code or name."""
-    area = _text(cell("area"))
+    area = text_of(cell("area"))
     if not area or checks.areas is None or _nfc(area) in checks.sectors:
         return _nfc(area)
     unit = checks.unit(area)
@@ -588,14 +588,14 @@ def _area(cell: _Record, checks: _Checks) -> str:
 
 
 def _show(value) -> str:
-    return "(empty)" if _blank(value) else str(value)
+    return "(empty)" if blank(value) else str(value)
 
 
 def _flag(value) -> bool | None:
     """TRUE/FALSE (also 1/0, yes/no, có/không; empty is FALSE); None when not understood."""
     if isinstance(value, bool):
         return value
-    text = _text(value).casefold()
+    text = text_of(value).casefold()
     if text in TRUE_WORDS:
         return True
     if not text or text in FALSE_WORDS:
@@ -604,7 +604,7 @@ def _flag(value) -> bool | None:
 
 
 def _year(value) -> int | None:
-    if isinstance(value, bool) or _blank(value):
+    if isinstance(value, bool) or blank(value):
         return None
     if isinstance(value, float):
         year = int(value) if value.is_integer() else None
@@ -617,7 +617,7 @@ def _year(value) -> int | None:
 
 
 def _value(value) -> tuple[float | None, str | None]:
-    if _blank(value):
+    if blank(value):
         return None, gettext_noop("The value is empty.")
     if isinstance(value, bool):
         return None, gettext_noop("The value %(value)s is not a number.")

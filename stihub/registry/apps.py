@@ -6,3 +6,8 @@ class RegistryConfig(AppConfig):
     name = "stihub.registry"
     label = "registry"
     verbose_name = _("STI resources")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -440,7 +440,10 @@ class IPObject(Searchable, AuditedModel):
         return f"{self.application_no} {self.title}"
 
     def search_parts(self):
-        return self.title, [self.applicant_name, self.application_no, self.grant_no, self.classes]
+        # A person's name is searchable only on their own record (where consent applies), so a
+        # search cannot tell the public that a non-consenting person applied for this object.
+        applicant = "" if self.applicant_expert_id else self.applicant_name
+        return self.title, [applicant, self.application_no, self.grant_no, self.classes]
 
 
 class IPStatusChange(models.Model):
