@@ -62,3 +62,11 @@ def test_api_refuses_basic_authentication(client, users):
     token = base64.b64encode(f"dost:{PASSWORD}".encode()).decode()
     response = client.get("/api/targets/", HTTP_AUTHORIZATION=f"Basic {token}")
     assert response.status_code == 200 and response.wsgi_request.user.is_anonymous
+
+
+def test_a_percent_sign_in_a_refused_code_is_a_400_not_a_500(client, nghe_an):
+    # Found by schemathesis: the refusal quoted the value inside its message, and the filter
+    # library formats messages with %, so "¡%\x9f|Q`" broke the formatting.
+    response = client.get("/api/targets/", {"resolution": "¡%\x9f|Q`"})
+    assert response.status_code == 400
+    assert "¡%" in response.json()["resolution"][0]

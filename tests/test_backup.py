@@ -51,10 +51,16 @@ def key(settings):
     return settings.STIHUB_BACKUP_KEY
 
 
+def data_tables(cursor) -> list[str]:
+    """The tables holding data: not SQLite's full-text indexes of the registries, which the
+    restore rebuilds from the rows in a layout of their own (derived, not backed up)."""
+    return [t for t in connection.introspection.table_names(cursor) if "_fts" not in t]
+
+
 def rows_per_table() -> dict[str, int]:
     """Rows of every table in the database, by SQL."""
     with connection.cursor() as cursor:
-        tables = sorted(set(connection.introspection.table_names(cursor)) - NOT_BACKED_UP)
+        tables = sorted(set(data_tables(cursor)) - NOT_BACKED_UP)
         counts = {}
         for table in tables:
             cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
@@ -77,7 +83,7 @@ def sequences_behind() -> list[str]:
     """Tables whose next generated key would collide with a stored one."""
     behind = []
     with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
+        for table in data_tables(cursor):
             for sequence in connection.introspection.get_sequences(cursor, table):
                 column = connection.ops.quote_name(sequence["column"])
                 cursor.execute(f"SELECT MAX({column}) FROM {connection.ops.quote_name(table)}")

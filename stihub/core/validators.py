@@ -9,4 +9,5 @@ from stihub.engines.codes import CODE_RULE, code_params, is_code
 def validate_code(value) -> None:
     """Refuse a code that breaks the code rule, saying which code and what is allowed."""
     if not is_code(value):
-        raise ValidationError(gettext(CODE_RULE) % code_params(value), code="code")
+        # The value goes in as a parameter: a "%" typed in it must not be read as a placeholder.
+        raise ValidationError(gettext(CODE_RULE), code="code", params=code_params(value))

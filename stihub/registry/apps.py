@@ -8,6 +8,10 @@ class RegistryConfig(AppConfig):
     verbose_name = _("STI resources")
 
     def ready(self):
-        from . import signals
+        from django.db.models.signals import post_migrate
+
+        from . import search, signals
 
         signals.connect()
+        # A later migration that rebuilds a table on SQLite drops the FTS5 triggers: put them back.
+        post_migrate.connect(search.on_post_migrate, sender=self, dispatch_uid="registry-fts")

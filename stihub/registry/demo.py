@@ -24,7 +24,7 @@ from stihub.core.models import AdministrativeUnit, Agency
 from stihub.monitoring.choices import RevisionStatus
 from stihub.monitoring.models import Indicator, Observation
 
-from . import series
+from . import reference, series
 from .choices import AcademicTitle, Degree, Gender, IPKind, IPStatus, Location
 from .demo_data import (
     ABROAD,
@@ -467,6 +467,8 @@ def _population() -> int:
 def load(*, scale: int, seed: int) -> list[str]:
     """The registries' part of `stihub demo`."""
     with series.quiet():  # the series are submitted once, after the accounts
+        # The reference data comes with the migrations, but a flushed database has none.
+        reference.load(FieldOfScience, Industry)
         lines = [f"{_population()} demo population figures (POPULATION, not official)."]
         if Organization.objects.filter(code=ORGANIZATIONS[0][0]).exists():
             return [*lines, "Registry demo records already loaded."]

@@ -10,9 +10,10 @@ from .series import registry_changed
 FEEDING = (Enterprise, IPObject, SurveyYear)
 
 
-def _changed(sender, **kwargs) -> None:
-    """A record the series count was written."""
-    registry_changed()
+def _changed(sender, raw=False, **kwargs) -> None:
+    """A record the series count was written (not a fixture or backup being loaded as is)."""
+    if not raw:
+        registry_changed()
 
 
 def connect() -> None:
