@@ -1,7 +1,7 @@
 """The columns of the registries' import contract, per kind: the key (the contract, never
 renamed), the Vietnamese label of the template, how a cell is read, whether it is required, what
 the template's guide says of it, and the Vietnamese words accepted for the codes
-(`vocabulary.ALIASES` and `MORE_ALIASES` below). Plain Python; read by `registry_io`, the
+(`vocabulary.ALIASES`). Plain Python; read by `registry_io`, the
 exports and the template. The guide texts are Vietnamese data, like the labels: the template is
 the Vietnamese form of the contract.
 
@@ -19,43 +19,6 @@ from stihub.engines import vocabulary as v
 
 KINDS = ("experts", "organizations", "enterprises", "ip", "infrastructure")
 
-# More Vietnamese words for codes that `vocabulary.ALIASES` has none for (folded).
-MORE_ALIASES = {
-    v.AcademicTitle: {"giao su": v.AcademicTitle.GS, "pho giao su": v.AcademicTitle.PGS},
-    v.Degree: {
-        "tien si khoa hoc": v.Degree.TSKH,
-        "tien si": v.Degree.TS,
-        "thac si": v.Degree.THS,
-        "cu nhan": v.Degree.CN_KS,
-        "ky su": v.Degree.CN_KS,
-        "cn": v.Degree.CN_KS,
-        "ks": v.Degree.CN_KS,
-        "cao dang": v.Degree.CD,
-        "khac": v.Degree.OTHER,
-    },
-    v.OrganizationKind: {
-        "to chuc khoa hoc va cong nghe": v.OrganizationKind.ST_ORGANIZATION,
-        "to chuc kh cn": v.OrganizationKind.ST_ORGANIZATION,
-        "truong dai hoc": v.OrganizationKind.UNIVERSITY,
-        "dai hoc": v.OrganizationKind.UNIVERSITY,
-        "cao dang": v.OrganizationKind.UNIVERSITY,
-        "don vi su nghiep cong lap": v.OrganizationKind.PUBLIC_ST_UNIT,
-        "vuon uom": v.OrganizationKind.INCUBATOR,
-        "trung tam doi moi sang tao": v.OrganizationKind.INNOVATION_CENTRE,
-        "khong gian lam viec chung": v.OrganizationKind.COWORKING,
-        "khac": v.OrganizationKind.OTHER,
-    },
-    v.InfrastructureKind: {
-        "phong thi nghiem": v.InfrastructureKind.LABORATORY,
-        "thiet bi": v.InfrastructureKind.EQUIPMENT,
-    },
-    v.SharedUse: {
-        "mo": v.SharedUse.OPEN,
-        "dung chung": v.SharedUse.OPEN,
-        "theo yeu cau": v.SharedUse.ON_REQUEST,
-        "noi bo": v.SharedUse.INTERNAL,
-    },
-}
 # Words offered in the template's drop-down lists (the codes are accepted as well).
 WORDS = {
     v.Gender: "nam;nữ",

@@ -27,7 +27,6 @@ from stihub.engines.problems import DataError, Problem, gettext_noop
 from stihub.engines.registry_contract import (  # noqa: F401 (the contract, re-exported)
     CONTRACT,
     KINDS,
-    MORE_ALIASES,
     NATURAL_KEY,
     WORDS,
     Column,
@@ -312,7 +311,7 @@ def code_of(vocabulary, text: str) -> str | None:
     for member in vocabulary:
         if fold(member.value) == word:
             return member.value
-    aliases = {**v.ALIASES.get(vocabulary, {}), **MORE_ALIASES.get(vocabulary, {})}
+    aliases = v.ALIASES.get(vocabulary, {})
     code = aliases.get(word)
     return code.value if code is not None else None
 

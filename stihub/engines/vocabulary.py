@@ -231,6 +231,40 @@ ALIASES = {
         "tu choi": IPStatus.REFUSED,
         "het hieu luc": IPStatus.EXPIRED,
     },
+    AcademicTitle: {"giao su": AcademicTitle.GS, "pho giao su": AcademicTitle.PGS},
+    Degree: {
+        "tien si khoa hoc": Degree.TSKH,
+        "tien si": Degree.TS,
+        "thac si": Degree.THS,
+        "cu nhan": Degree.CN_KS,
+        "ky su": Degree.CN_KS,
+        "cn": Degree.CN_KS,
+        "ks": Degree.CN_KS,
+        "cao dang": Degree.CD,
+        "khac": Degree.OTHER,
+    },
+    OrganizationKind: {
+        "to chuc khoa hoc va cong nghe": OrganizationKind.ST_ORGANIZATION,
+        "to chuc kh cn": OrganizationKind.ST_ORGANIZATION,
+        "truong dai hoc": OrganizationKind.UNIVERSITY,
+        "dai hoc": OrganizationKind.UNIVERSITY,
+        "cao dang": OrganizationKind.UNIVERSITY,
+        "don vi su nghiep cong lap": OrganizationKind.PUBLIC_ST_UNIT,
+        "vuon uom": OrganizationKind.INCUBATOR,
+        "trung tam doi moi sang tao": OrganizationKind.INNOVATION_CENTRE,
+        "khong gian lam viec chung": OrganizationKind.COWORKING,
+        "khac": OrganizationKind.OTHER,
+    },
+    InfrastructureKind: {
+        "phong thi nghiem": InfrastructureKind.LABORATORY,
+        "thiet bi": InfrastructureKind.EQUIPMENT,
+    },
+    SharedUse: {
+        "mo": SharedUse.OPEN,
+        "dung chung": SharedUse.OPEN,
+        "theo yeu cau": SharedUse.ON_REQUEST,
+        "noi bo": SharedUse.INTERNAL,
+    },
 }
 YES = {"yes", "y", "co", "true", "1", "x"}
 NO = {"no", "n", "khong", "false", "0", ""}
