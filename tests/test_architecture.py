@@ -5,7 +5,16 @@ from pathlib import Path
 
 STIHUB = Path(__file__).resolve().parents[1] / "stihub"
 # Each app may import only the apps after it in this list (and the engines).
-LAYERS = ["registry", "reports", "reporting", "programme", "innovation", "monitoring", "jobs", "core"]
+LAYERS = [
+    "registry",
+    "reports",
+    "reporting",
+    "programme",
+    "innovation",
+    "monitoring",
+    "jobs",
+    "core",
+]
 APPS = set(LAYERS)
 
 

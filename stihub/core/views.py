@@ -17,7 +17,15 @@ from .permissions import PUBLIC, require
 HISTORY_PAGE = 100
 LONGEST_VALUE = 200  # characters of a value shown; computed caches can be megabytes of JSON
 # Not something a person changed: the record's id, timestamps and search form (registries).
-SKIPPED = {"id", "created_at", "updated_at", "search_name", "search_text", "search_exact", "sort_key"}
+SKIPPED = {
+    "id",
+    "created_at",
+    "updated_at",
+    "search_name",
+    "search_text",
+    "search_exact",
+    "sort_key",
+}
 
 
 def _display(field, value):
