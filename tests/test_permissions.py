@@ -288,9 +288,24 @@ def world(nghe_an, users, tmp_path):
     duplicate = DuplicateCandidate.objects.create(
         registry="experts", first_id=expert.pk, second_id=twin.pk, reason="name"
     )
+    from stihub.registry.models import Enterprise, Infrastructure, IPObject
+
+    enterprise = Enterprise.objects.create(
+        tax_code="0100109106", name="Công ty X", st_cert_date="2024-01-02"
+    )
+    ip = IPObject.objects.create(
+        kind="invention", application_no="1-2024-00001", filed_on="2024-01-02", title="Sáng chế X",
+        applicant_name="Công ty X", applicant_enterprise=enterprise, status="granted",
+    )  # fmt: skip
+    infrastructure = Infrastructure.objects.create(
+        kind="laboratory", name="Phòng thí nghiệm X", organization=organization
+    )
     return SimpleNamespace(
         organization=organization,
         expert=expert,
+        enterprise=enterprise,
+        ip=ip,
+        infrastructure=infrastructure,
         duplicate=duplicate,
         resolution=nghe_an,
         report=report,
@@ -358,6 +373,9 @@ def url_of(name: str, w) -> str:
         "registry:erase": {"pk": w.expert.pk},
         "expert-detail": {"pk": w.expert.pk},
         "organization-detail": {"pk": w.organization.pk},
+        "enterprise-detail": {"pk": w.enterprise.pk},
+        "ip-detail": {"pk": w.ip.pk},
+        "infrastructure-detail": {"pk": w.infrastructure.pk},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 

@@ -15,6 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from .choices import IPStatus
 from .models import Enterprise, Expert, Infrastructure, IPObject, Organization
 
+# An S&T enterprise (certificate in force) and an innovative startup: the public sees these.
+CERTIFIED = Q(st_cert_date__isnull=False, st_cert_revoked_on__isnull=True)
+STARTUP = Q(startup_recognised_on__isnull=False)
+
 
 @dataclass(frozen=True)
 class Registry:
@@ -38,8 +42,7 @@ REGISTRIES = {
             "enterprises",
             Enterprise,
             _("Enterprises"),
-            (Q(st_cert_date__isnull=False) & Q(st_cert_revoked_on__isnull=True))
-            | Q(startup_recognised_on__isnull=False),
+            CERTIFIED | STARTUP,
         ),
         Registry("ip", IPObject, _("Industrial property"), Q(status=IPStatus.GRANTED)),
         Registry("infrastructure", Infrastructure, _("Research infrastructure"), Q()),

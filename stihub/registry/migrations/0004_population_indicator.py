@@ -36,7 +36,7 @@ def create(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0002_reference_data"),
+        ("registry", "0003_search_indexes"),
         ("monitoring", "0004_alter_historicalsubmission_channel_and_more"),
         ("core", "0005_api_tokens"),
     ]
