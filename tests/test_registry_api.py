@@ -123,3 +123,17 @@ def test_facet_filters_in_the_api(client, records):
     assert len(listed(client, "/api/ip/", year="2020")) == 2
     assert listed(client, "/api/ip/", year="2021") == []
     assert listed(client, "/api/organizations/", commune="12345") == []
+
+
+def test_a_missing_website_is_null_not_an_empty_uri(client, db):
+    # Found by schemathesis: the schema says "uri", and "" is not one.
+    from stihub.registry.models import Organization
+
+    Organization.objects.create(code="khong-web", name="Không có web", kind="other")
+    Organization.objects.create(
+        code="co-web", name="Có web", kind="other", website="https://vi.example.org/"
+    )
+    websites = {
+        r["code"]: r["website"] for r in client.get("/api/organizations/").json()["results"]
+    }
+    assert websites == {"khong-web": None, "co-web": "https://vi.example.org/"}

@@ -41,6 +41,17 @@ class ListField(serializers.Field):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class WebsiteField(serializers.CharField):
+    """A website address, or null when none is recorded (an empty text is not a URI)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class ExpertSerializer(serializers.ModelSerializer):
     fields = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     keywords = ListField()
@@ -73,6 +84,7 @@ class ExpertSerializer(serializers.ModelSerializer):
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
+    website = WebsiteField()
     fields = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     commune = serializers.SlugRelatedField(slug_field="code", read_only=True)
     commune_name = serializers.CharField(source="commune.name", read_only=True, default=None)
@@ -86,6 +98,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
+    website = WebsiteField()
     industry = serializers.SlugRelatedField(
         slug_field="code", read_only=True, help_text=_("The VSIC 2018 division (two digits).")
     )
