@@ -30,6 +30,11 @@ ITEM_AGENCIES = frozenset({"reporter", "dost", "admin"})
 # its reporters and DOST report, see and follow them; agency B's reporter may not.
 AGENCY_A = frozenset({"reporter", "dost", "admin"})
 REPORTERS = frozenset({"reporter", "reporter_b", "scientist", "dost", "admin"})
+# The dossier of the `world` is the expert's (a draft, the call open): they edit it, DOST reads it.
+DOSSIER_OWNER = frozenset({"expert"})
+DOSSIER_VIEWERS = frozenset({"expert", "dost", "admin"})
+# The scientist holds the `world`'s council seats (declaring on one council, reviewing on another).
+SEAT_HOLDER = frozenset({"scientist"})
 
 # (route name, method) -> roles allowed. Admin pages: see test_admin_pages_follow_the_rule.
 TABLE = {
@@ -162,6 +167,45 @@ TABLE = {
     ("infrastructure-detail", "GET"): EVERYONE,
     ("api_tokens", "GET"): DOST,
     ("api_token_revoke", "POST"): DOST,
+    # S&T tasks: the `world`'s task is public (its call is open); its dossier is the expert's,
+    # and the scientist sits on the councils of a second task that is not public.
+    ("tasks:register", "GET"): EVERYONE,
+    ("tasks:detail", "GET"): EVERYONE,
+    ("tasks:propose", "GET"): SIGNED_IN,
+    ("tasks:propose", "POST"): SIGNED_IN,
+    ("tasks:mine", "GET"): SIGNED_IN,
+    ("tasks:apply", "GET"): SIGNED_IN,
+    ("tasks:apply", "POST"): SIGNED_IN,
+    ("tasks:dossier", "GET"): DOSSIER_VIEWERS,
+    ("tasks:dossier_edit", "GET"): DOSSIER_OWNER,
+    ("tasks:dossier_edit", "POST"): DOSSIER_OWNER,
+    ("tasks:dossier_file", "POST"): DOSSIER_OWNER,
+    ("tasks:dossier_submit", "POST"): DOSSIER_OWNER,
+    ("tasks:file", "GET"): DOSSIER_VIEWERS,
+    ("tasks:inbox", "GET"): SIGNED_IN,
+    ("tasks:declare", "GET"): SEAT_HOLDER,
+    ("tasks:declare", "POST"): SEAT_HOLDER,
+    ("tasks:review", "GET"): SEAT_HOLDER,
+    ("tasks:review", "POST"): SEAT_HOLDER,
+    ("tasks:board", "GET"): DOST,
+    ("tasks:advance", "POST"): DOST,
+    ("tasks:record", "POST"): DOST,
+    ("tasks:dossier_check", "POST"): DOST,
+    ("tasks:past_import", "GET"): DOST,
+    ("tasks:past_import", "POST"): DOST,
+    ("tasks:council_new", "GET"): DOST,
+    ("tasks:council_new", "POST"): DOST,
+    ("tasks:council", "GET"): DOST,
+    ("tasks:council_assign", "POST"): DOST,
+    ("tasks:council_replace", "POST"): DOST,
+    ("tasks:council_conclude", "POST"): DOST,
+    ("tasks:minutes", "GET"): DOST,
+    ("tasks:profiles", "GET"): DOST,
+    ("tasks:profile", "GET"): DOST,
+    ("tasks:profile_new", "GET"): DOST,
+    ("tasks:profile_new", "POST"): DOST,
+    ("task-list", "GET"): EVERYONE,
+    ("task-detail", "GET"): EVERYONE,
 }
 
 
@@ -318,7 +362,57 @@ def world(nghe_an, users, tmp_path):
         item=item,
         evidence=evidence,
         submission=submission,
+        **tasks_world(users, organization),
     )
+
+
+def tasks_world(users, organization) -> dict:
+    """A public task with an open call and the expert's draft dossier (with a file); a second,
+    unpublished task whose councils seat the scientist: declaring on one, reviewing on the other."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from stihub.registry.models import Expert
+    from stihub.tasks import profiles
+    from stihub.tasks.models import Council, CouncilMember, Dossier, Review, Task
+
+    today = timezone.localdate()
+    task = Task.objects.create(
+        code="ĐX-2026-901", kind="research", title="Nhiệm vụ đang gọi hồ sơ", summary="Tóm tắt",
+        proposer=users["outsider"], profile=profiles.current(), step="call",
+        call_opens_on=today - dt.timedelta(days=5), call_closes_on=today + dt.timedelta(days=30),
+    )  # fmt: skip
+    dossier = Dossier.objects.create(
+        task=task, applicant=users["expert"], host_org=organization, objectives="x", content="x",
+        products="x", duration_months=12, budget_state=100,
+    )  # fmt: skip
+    file = dossier.files.create(
+        kind="application", name="don.pdf", file=ContentFile(b"%PDF-1.4 don", name="don.pdf")
+    )
+    hidden = Task.objects.create(
+        code="ĐX-2026-902", kind="research", title="Đề xuất chưa công bố", summary="Tóm tắt",
+        proposer=users["outsider"], profile=profiles.current(), step="identification",
+    )  # fmt: skip
+    seat_expert = Expert.objects.create(
+        full_name="Nhà khoa học", location="province", user=users["scientist"]
+    )
+    declaring = Council.objects.create(task=hidden, kind="identification", status="declaring")
+    seat = CouncilMember.objects.create(council=declaring, expert=seat_expert, role="chair")
+    reviewing = Council.objects.create(task=hidden, kind="acceptance", status="reviewing")
+    sitting = CouncilMember.objects.create(
+        council=reviewing, expert=seat_expert, role="chair", no_conflict=True
+    )
+    review = Review.objects.create(member=sitting)
+    return {
+        "task": task,
+        "dossier": dossier,
+        "dossier_file": file,
+        "seat": seat,
+        "review": review,
+        "council": reviewing,
+        "profile": task.profile,
+    }
 
 
 def url_of(name: str, w) -> str:
@@ -376,6 +470,26 @@ def url_of(name: str, w) -> str:
         "enterprise-detail": {"pk": w.enterprise.pk},
         "ip-detail": {"pk": w.ip.pk},
         "infrastructure-detail": {"pk": w.infrastructure.pk},
+        "tasks:detail": {"pk": w.task.pk},
+        "tasks:apply": {"pk": w.task.pk},
+        "tasks:dossier": {"pk": w.dossier.pk},
+        "tasks:dossier_edit": {"pk": w.dossier.pk},
+        "tasks:dossier_file": {"pk": w.dossier.pk},
+        "tasks:dossier_submit": {"pk": w.dossier.pk},
+        "tasks:file": {"pk": w.dossier_file.pk},
+        "tasks:declare": {"pk": w.seat.pk},
+        "tasks:review": {"pk": w.review.pk},
+        "tasks:advance": {"pk": w.task.pk},
+        "tasks:record": {"pk": w.task.pk},
+        "tasks:dossier_check": {"pk": w.dossier.pk},
+        "tasks:council_new": {"pk": w.task.pk, "kind": "selection"},
+        "tasks:council": {"pk": w.council.pk},
+        "tasks:council_assign": {"pk": w.council.pk},
+        "tasks:council_replace": {"pk": w.council.pk, "member": w.review.member_id},
+        "tasks:council_conclude": {"pk": w.council.pk},
+        "tasks:minutes": {"pk": w.council.pk},
+        "tasks:profile": {"pk": w.profile.pk},
+        "task-detail": {"pk": w.task.pk},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 

@@ -54,8 +54,9 @@ FORMED_AT = {
 }
 
 
-def registry_experts() -> list[engine.Expert]:
-    """Every expert of the registry (erased people left out), in the engine's terms."""
+def registry_experts(only=None) -> list[engine.Expert]:
+    """Every expert of the registry (erased people left out), or those of ids `only`, in the
+    engine's terms."""
     ties = defaultdict(lambda: {TieKind.RELATIVE: set(), TieKind.COAUTHOR: set()})
     for a, b, kind in ExpertTie.objects.values_list("expert_id", "other_id", "kind"):
         ties[a][kind].add(str(b))
@@ -66,10 +67,11 @@ def registry_experts() -> list[engine.Expert]:
     past = defaultdict(list)
     for pk, words in TeamMember.objects.values_list("expert_id", "dossier__task__keywords"):
         past[pk] += [w.strip() for w in words.split(";") if w.strip()]
-    rows = (
-        Expert.objects.filter(erased_at__isnull=True)
-        .select_related("organization")
-        .prefetch_related("fields", "affiliations__organization")
+    rows = Expert.objects.filter(erased_at__isnull=True)
+    if only is not None:
+        rows = rows.filter(pk__in=only)
+    rows = rows.select_related("organization").prefetch_related(
+        "fields", "affiliations__organization"
     )
     experts = []
     for e in rows:
@@ -205,7 +207,7 @@ def form(task: Task, kind: str, chosen: list[tuple[int, str]], by, blind=False, 
     council = Council.objects.create(
         task=task, kind=kind, blind=blind, meets_on=meets_on, status=CouncilStatus.DECLARING
     )
-    experts = {str(e.id): e for e in registry_experts()}
+    experts = {e.id: e for e in registry_experts(only=[pk for pk, _role in chosen])}
     proposal = _text(task)
     for pk, role in chosen:
         match = scores.get(pk, engine.score(experts[str(pk)], proposal))
@@ -289,7 +291,9 @@ def replace(member: CouncilMember, expert: Expert, by) -> CouncilMember:
         raise ValidationError(_("%(name)s already sits on this council.") % {"name": expert})
     role = member.role
     member.delete()
-    return CouncilMember.objects.create(council=council, expert=expert, role=role)
+    (seated,) = registry_experts(only=[expert.pk])
+    match = engine.score(seated, _text(council.task))
+    return CouncilMember.objects.create(council=council, expert=expert, role=role, match=match)
 
 
 def verdicts(council: Council) -> tuple:

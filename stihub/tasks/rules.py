@@ -69,6 +69,16 @@ def sits_on_its_council(user, task) -> bool:
 
 
 @rules.predicate
+def leads_it(user, task) -> bool:
+    """The applicant of the task's selected dossier: the lead of the task being carried out."""
+    return (
+        task is not None
+        and user.is_authenticated
+        and task.dossiers.filter(applicant=user, status=DossierStatus.SELECTED).exists()
+    )
+
+
+@rules.predicate
 def owns_dossier(user, dossier) -> bool:
     return dossier is not None and user.is_authenticated and dossier.applicant_id == user.pk
 
@@ -128,6 +138,8 @@ rules.add_perm("tasks.apply", rules.is_authenticated & call_open)
 rules.add_perm("tasks.view_own", rules.is_authenticated)
 rules.add_perm("tasks.manage_tasks", is_dost)
 rules.add_perm("tasks.manage_profiles", is_dost)
+# Progress reports and the application of results: DOST, and the lead of the task.
+rules.add_perm("tasks.record", is_dost | leads_it)
 rules.add_perm("tasks.view_dossier", is_dost | owns_dossier | assigned_dossier)
 rules.add_perm("tasks.edit_dossier", owns_dossier & dossier_open)
 rules.add_perm("tasks.declare", holds_seat)

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from stihub.registry.models import Affiliation, Expert, FieldOfScience, Organization
 from stihub.tasks import councils, lifecycle, profiles
 from stihub.tasks.choices import CouncilKind, CouncilStatus, DossierStatus, Step, TieKind
-from stihub.tasks.models import Dossier, ExpertTie, Exclusion, Sanction, Task, TeamMember
+from stihub.tasks.models import Dossier, Exclusion, ExpertTie, Sanction, Task, TeamMember
 
 TODAY = dt.date(2026, 6, 1)
 ROLES7 = ["chair", "vice_chair", "reviewer", "reviewer", "secretary", "member", "member"]
