@@ -14,8 +14,9 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from stihub.core.formatting import problem
 from stihub.engines import council as engine
@@ -269,8 +270,8 @@ def assign(council: Council, pairs=None) -> None:
             if (r.member_id, r.dossier_id) in wanted
         ]
     ).delete()
-    Review.objects.bulk_create(
-        Review(member_id=m, dossier_id=d) for m, d in sorted(wanted - have, key=str)
+    bulk_create_with_history(
+        [Review(member_id=m, dossier_id=d) for m, d in sorted(wanted - have, key=str)], Review
     )
 
 
@@ -380,6 +381,12 @@ def conclude(council: Council, present: set[int], by) -> dict:
     return result
 
 
+def _in_vietnamese(found) -> str:
+    """A problem as the record keeps it: in Vietnamese, the language of the minutes."""
+    with translation.override("vi"):
+        return problem(found)
+
+
 def _conclusion(council: Council, profile, reviews: list[Review]) -> dict:
     """The profile's conclusion for the council's kind, as plain data kept on the council;
     a selection's winner and an acceptance's grade are written to the task and dossiers."""
@@ -423,7 +430,7 @@ def _conclusion(council: Council, profile, reviews: list[Review]) -> dict:
             "normalised": {str(m): round(float(t), 2) for m, t in d.normalised_totals.items()},
             "outliers": {str(m): round(float(g), 2) for m, g in d.outliers.items()},
             "passed": d.passed,
-            "reasons": [problem(r.problem) for r in d.reasons],
+            "reasons": [_in_vietnamese(r.problem) for r in d.reasons],
             "rank": d.rank,
         }
         for d in found.dossiers

@@ -84,12 +84,12 @@ _built: _Built | None = None
 
 def version() -> tuple:
     """What changes when the indexed data changes (two queries): the count of tasks indexed and
-    the latest change of any task (a withdrawal too), the count and highest id of past tasks."""
+    the latest change of any task (a withdrawal too), the count and latest change of past tasks."""
     tasks = Task.objects.aggregate(
         n=Count("pk", filter=~Q(step=Step.WITHDRAWN)), at=Max("updated_at")
     )
-    past = PastTask.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    return (tasks["n"], tasks["at"], past["n"], past["last"])
+    past = PastTask.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    return (tasks["n"], tasks["at"], past["n"], past["at"])
 
 
 def _task_year(created_at, starts_on, decision_on) -> int:

@@ -393,6 +393,7 @@ class PastTask(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     organization = models.CharField(_("organization"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # the duplicate index's key
 
     class Meta:
         verbose_name = _("past task")

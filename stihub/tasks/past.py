@@ -11,6 +11,7 @@ the file names it. Re-importing a list updates its tasks by (source, code).
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from stihub.engines import registry_io
 from stihub.engines.observations import blank, csv_records, header_key, xlsx_records
@@ -110,6 +111,7 @@ def save_past_tasks(source: str, rows: list[dict]) -> dict:
     # The whole source is read once: a list of 50,000 codes is too long for one `IN (...)`.
     have = {p.code: p for p in PastTask.objects.filter(source=source)}
     new, changed, counts = [], [], {"created": 0, "updated": 0, "unchanged": 0}
+    now = timezone.now()
     for row in rows:
         values = {k: row[k] for k in FIELDS if k in row and k != "code"}
         old = have.get(row["code"])
@@ -118,10 +120,11 @@ def save_past_tasks(source: str, rows: list[dict]) -> dict:
         elif any(getattr(old, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(old, k, v)
+            old.updated_at = now  # bulk_update skips auto_now; the duplicate index reads it
             changed.append(old)
         else:
             counts["unchanged"] += 1
     PastTask.objects.bulk_create(new, batch_size=1000)
-    PastTask.objects.bulk_update(changed, [*FIELDS[1:]], batch_size=1000)
+    PastTask.objects.bulk_update(changed, [*FIELDS[1:], "updated_at"], batch_size=1000)
     counts["created"], counts["updated"] = len(new), len(changed)
     return counts
