@@ -119,22 +119,43 @@ def read(
     the type), every cell checked; DataError lists every problem of the file. With `collect`,
     (rows, problems) of the data rows instead, so that the caller adds its own (references)
     before raising them all; a bad header or an unreadable file still raises at once."""
+    sheet, records = records_of(source, filename, limits)
+    return parse_records(kind, records, sheet, known, collect)
+
+
+def records_of(source, filename=None, limits=REGISTRY_LIMITS):
+    """(sheet name or None, [(row number, cells)]) of a .csv or .xlsx file (a path or binary
+    file object; `filename` gives the type); DataError if it cannot be read."""
     name = filename or (
         str(source) if isinstance(source, str | Path) else getattr(source, "name", "")
     )
     suffix = Path(str(name)).suffix.lower()
     if suffix == ".csv":
-        sheet, records = None, csv_records(source, limits)
-    elif suffix == ".xlsx":
-        sheet, records = xlsx_records(source, limits)
-    else:
-        raise DataError([Problem(UNSUPPORTED, {"suffix": suffix or "?"})])
-    return parse_records(kind, records, sheet, known, collect)
+        return None, csv_records(source, limits)
+    if suffix == ".xlsx":
+        return xlsx_records(source, limits)
+    raise DataError([Problem(UNSUPPORTED, {"suffix": suffix or "?"})])
 
 
 def parse_records(kind: str, records, sheet=None, known: Known = NOTHING, collect=False):
-    """Rows from [(row number, cells)], the first non-blank being the header."""
-    contract = CONTRACT[kind]
+    """Rows of a registry from [(row number, cells)], the first non-blank being the header."""
+    return parse_table(
+        CONTRACT[kind],
+        records,
+        sheet,
+        natural=NATURAL_KEY.get(kind),
+        known=known,
+        collect=collect,
+        checks=lambda row: _row_checks(kind, row),
+    )
+
+
+def parse_table(
+    contract, records, sheet=None, *, natural=None, known=NOTHING, collect=False, checks=None
+):
+    """Rows from [(row number, cells)] by the columns of `contract`, the first non-blank record
+    being the header; a `natural` key's value may not repeat; `checks(row)` adds a row's own
+    problems. DataError lists every problem (with `collect`: (rows, problems) instead)."""
     problems: list[Problem] = []
     records = [(n, r) for n, r in records if not all(blank(c) for c in r)]
     if not records:
@@ -146,7 +167,6 @@ def parse_records(kind: str, records, sheet=None, known: Known = NOTHING, collec
         raise DataError([Problem(NO_ROWS, sheet=sheet)])
     by_key = {c.key: c for c in contract}
     headers = {key: written for key, (_i, written) in positions.items()}
-    natural = NATURAL_KEY.get(kind)
     first: dict = {}
     rows = []
     for line, record in records[1:]:
@@ -157,7 +177,8 @@ def parse_records(kind: str, records, sheet=None, known: Known = NOTHING, collec
                 row.values[key] = parse_cell(by_key[key], cell, known)
             except CellError as error:
                 problems.append(row.problem(key, error.template, **error.params))
-        problems += _row_checks(kind, row)
+        if checks is not None:
+            problems += checks(row)
         value = row.values.get(natural) if natural else None
         if value:
             if value in first:

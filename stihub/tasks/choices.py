@@ -35,6 +35,27 @@ class Step(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The public register's sections (a stage is a group of steps): what the rules make public
+# (approved lists and calls, selected tasks under way, results); `rules.PUBLIC_STEPS` is their
+# union.
+STAGES = {
+    "approved": (_("Approved list (open calls)"), (Step.APPROVED, Step.CALL)),
+    "running": (
+        _("Tasks under way"),
+        (
+            Step.COMPLETENESS,
+            Step.SELECTION,
+            Step.APPRAISAL,
+            Step.DECISION,
+            Step.CONTRACT,
+            Step.EXECUTION,
+            Step.ACCEPTANCE,
+        ),
+    ),
+    "results": (_("Results"), (Step.REGISTRATION, Step.PUBLISHED, Step.NOT_ACCEPTED)),
+}
+
+
 class CouncilKind(models.TextChoices):
     """The three councils of a task's life; each has its conclusion rule in the profile."""
 

@@ -22,30 +22,13 @@ from stihub.registry.filters import SearchFilter
 from stihub.registry.forms import FieldsOfScienceField
 from stihub.registry.models import Expert, Organization
 
-from .choices import DossierFileKind, Step, TaskKind, TeamRole, Vote
+from .choices import STAGES, DossierFileKind, Step, TaskKind, TeamRole, Vote
 from .models import Dossier, Task, TeamMember
 from .rules import PUBLIC_STEPS
 
 FILE_KINDS = [PDF, DOCX, XLSX]
 MAX_DURATION_MONTHS = 60
 MAX_BUDGET = Decimal("9999999999999.9")  # what the column holds (14 digits, one decimal)
-# The register's sections (a stage is a group of steps): open calls, under way, results.
-STAGES = {
-    "approved": (_("Approved list (open calls)"), (Step.APPROVED, Step.CALL)),
-    "running": (
-        _("Tasks under way"),
-        (
-            Step.COMPLETENESS,
-            Step.SELECTION,
-            Step.APPRAISAL,
-            Step.DECISION,
-            Step.CONTRACT,
-            Step.EXECUTION,
-            Step.ACCEPTANCE,
-        ),
-    ),
-    "results": (_("Results"), (Step.REGISTRATION, Step.PUBLISHED, Step.NOT_ACCEPTED)),
-}
 PUBLIC_STEP_CHOICES = [(s.value, s.label) for s in Step if s in PUBLIC_STEPS]
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 

@@ -8,13 +8,10 @@ compared without case or accents). Reading reuses the registry import's readers 
 the file names it. Re-importing a list updates its tasks by (source, code).
 """
 
-from pathlib import Path
-
 from django.db import transaction
 from django.utils import timezone
 
 from stihub.engines import registry_io
-from stihub.engines.observations import blank, csv_records, header_key, xlsx_records
 from stihub.engines.problems import DataError, Problem
 from stihub.registry.importing import registry_limits
 
@@ -34,74 +31,13 @@ def read_past_tasks(upload) -> tuple[list[dict], list[Problem]]:
     """The rows of a past-task list ({code, title, summary, year, organization, line}) and
     every problem found (header, cells, a code twice); rows are to be written only if there
     are no problems. `upload` is a checked upload (its name gives the type)."""
-    suffix = Path(upload.name).suffix.lower()
     upload.seek(0)
     try:
-        if suffix == ".csv":
-            sheet, records = None, csv_records(upload, registry_limits())
-        elif suffix == ".xlsx":
-            sheet, records = xlsx_records(upload, registry_limits())
-        else:
-            return [], [Problem(registry_io.UNSUPPORTED, {"suffix": suffix or "?"})]
+        sheet, records = registry_io.records_of(upload, upload.name, registry_limits())
+        rows = registry_io.parse_table(COLUMNS, records, sheet, natural="code")
     except DataError as error:
         return [], error.problems
-    records = [(n, r) for n, r in records if not all(blank(c) for c in r)]
-    if not records:
-        return [], [Problem(registry_io.EMPTY, sheet=sheet)]
-    problems: list[Problem] = []
-    positions = _header(records[0], sheet, problems)
-    if problems:
-        return [], problems
-    if len(records) == 1:
-        return [], [Problem(registry_io.NO_ROWS, sheet=sheet)]
-    by_key = {c.key: c for c in COLUMNS}
-    rows, first = [], {}
-    for line, record in records[1:]:
-        row = {"line": line}
-        for key, (i, written) in positions.items():
-            cell = record[i] if i < len(record) else None
-            try:
-                row[key] = registry_io.parse_cell(by_key[key], cell)
-            except registry_io.CellError as error:
-                problems.append(Problem(error.template, error.params, sheet, line, written))
-        code = row.get("code")
-        if code:
-            if code in first:
-                params = {"value": code, "first": first[code]}
-                written = positions["code"][1]
-                problems.append(Problem(registry_io.REPEATED, params, sheet, line, written))
-            else:
-                first[code] = line
-        rows.append(row)
-    return rows, problems
-
-
-def _header(record, sheet, problems) -> dict[str, tuple[int, str]]:
-    """{column key: (position, name as written)}; unknown, repeated or missing columns are
-    problems of the header row."""
-    line, cells = record
-    names = {header_key(c.key): c.key for c in COLUMNS} | {
-        header_key(c.label): c.key for c in COLUMNS
-    }
-    found: dict[str, tuple[int, str]] = {}
-    for i, cell in enumerate(cells):
-        written = "" if cell is None else str(cell).strip()
-        if not written:
-            continue
-        key = names.get(header_key(written))
-        if key is None:
-            allowed = ", ".join(f"{c.key} ({c.label})" for c in COLUMNS)
-            params = {"name": written, "allowed": allowed}
-            problems.append(Problem(registry_io.UNKNOWN_COLUMN, params, sheet, line, written))
-        elif key in found:
-            problems.append(Problem(registry_io.TWICE, {"name": written}, sheet, line, written))
-        else:
-            found[key] = (i, written)
-    for c in COLUMNS:
-        if c.required and c.key not in found:
-            params = {"name": f"{c.key} ({c.label})"}
-            problems.append(Problem(registry_io.MISSING, params, sheet, line))
-    return found
+    return [{**row.values, "line": row.line} for row in rows], []
 
 
 @transaction.atomic

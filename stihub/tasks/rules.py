@@ -11,25 +11,10 @@ import rules
 
 from stihub.core.rules import anyone, is_admin, is_dost
 
-from .choices import CouncilStatus, DossierStatus, Step
+from .choices import STAGES, CouncilStatus, DossierStatus, Step
 
 # What the rules make public: from the approved list on, and not a task that ended unapproved.
-PUBLIC_STEPS = frozenset(
-    {
-        Step.APPROVED,
-        Step.CALL,
-        Step.COMPLETENESS,
-        Step.SELECTION,
-        Step.APPRAISAL,
-        Step.DECISION,
-        Step.CONTRACT,
-        Step.EXECUTION,
-        Step.ACCEPTANCE,
-        Step.REGISTRATION,
-        Step.PUBLISHED,
-        Step.NOT_ACCEPTED,
-    }
-)
+PUBLIC_STEPS = frozenset(step for _label, steps in STAGES.values() for step in steps)
 EDITABLE_DOSSIER = frozenset({DossierStatus.DRAFT, DossierStatus.INCOMPLETE})
 
 
