@@ -79,8 +79,6 @@ def world(transactional_db, users):
         user=users["scientist"],
     )
     scientist.fields.set([crops])
-    # In the public directory (consent given): the way the applicant finds their own number.
-    Expert.objects.filter(pk=scientist.pk).update(public_consent=True)
     experts = []
     for i in range(1, 11):
         user = make_user(f"member{i}", Role.EXPERT)
@@ -235,7 +233,7 @@ def test_one_task_from_proposal_to_published_results(browser, live_server, world
     assert task.code in scientist.locator("p.summary").inner_text()
     assert badge(scientist) == label(Step.PROPOSAL)
     shot(scientist, "02-proposed")
-    status, anonymous = public_page(browser, url, "/tasks/")
+    _status, anonymous = public_page(browser, url, "/tasks/")
     assert anonymous.locator(f"tr[data-id='{task.pk}']").count() == 0
     assert public_page(browser, url, f"/tasks/{task.pk}/")[0] == 404
 
@@ -293,17 +291,17 @@ def test_one_task_from_proposal_to_published_results(browser, live_server, world
     dossier = Dossier.objects.get(task=task)
     assert scientist.url.endswith(f"/tasks/dossiers/{dossier.pk}/edit/")
     assert (dossier.status, dossier.budget_state) == (DossierStatus.DRAFT, Decimal("900"))
-    # The team is given by registry numbers: the scientist looks theirs up in the directory.
-    scientist.click("a[href='/registry/experts/']")
-    scientist.fill("#registry-q", "Nguyễn Văn Chủ Nhiệm")
-    send(scientist, "form[role=search] button[type=submit]")
-    number = scientist.locator("tbody tr[data-id]").first.get_attribute("data-id")
-    assert number == str(world["scientist"].pk)
-    scientist.goto(f"{url}/tasks/dossiers/{dossier.pk}/edit/")
-    scientist.fill("#id_team-0-expert", number)
-    scientist.select_option("#id_team-0-role", "lead")
-    send(scientist, f"form[action='/tasks/dossiers/{dossier.pk}/edit/'] button[type=submit]")
+    # The applicant's own registry record (their CV) is the lead from the start; the team form
+    # shows their number, and they add a member by number.
     assert dossier.lead == world["scientist"]
+    assert str(world["scientist"].pk) in scientist.locator("form.stacked").first.inner_text()
+    scientist.fill("#id_team-1-expert", str(world["experts"][9].pk))
+    scientist.select_option("#id_team-1-role", "member")
+    send(scientist, f"form[action='/tasks/dossiers/{dossier.pk}/edit/'] button[type=submit]")
+    assert set(dossier.team.values_list("expert_id", "role")) == {
+        (world["scientist"].pk, "lead"),
+        (world["experts"][9].pk, "member"),
+    }
     for kind in ("application", "explanation"):
         scientist.select_option("#id_kind", kind)
         scientist.set_input_files(

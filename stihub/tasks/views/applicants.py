@@ -26,7 +26,7 @@ from .. import profiles
 from ..choices import CouncilKind, DossierFileKind, DossierStatus, Step, TeamRole
 from ..forms import FILE_KINDS, DossierFileForm, DossierForm, ProposalForm, TeamFormSet
 from ..lifecycle import council as council_of
-from ..models import Dossier, DossierFile, Task, TaskEvent
+from ..models import Dossier, DossierFile, Task, TaskEvent, TeamMember
 from ..rules import EDITABLE_DOSSIER
 
 CODE_PREFIX = "ĐX"  # đề xuất: a proposal's code, ĐX-2026-001
@@ -171,6 +171,9 @@ def apply(request, pk):
             dossier.task, dossier.applicant = task, request.user
             dossier.save()
             form.save_m2m()
+            own = getattr(request.user, "expert", None)
+            if own is not None:  # the applicant's own record (their CV) leads, unless changed
+                TeamMember.objects.create(dossier=dossier, expert=own, role=TeamRole.LEAD)
         messages.success(request, _("Your dossier was started: add the team and the files."))
         return redirect("tasks:dossier_edit", dossier.pk)
     return render(
@@ -247,6 +250,7 @@ def _edit_page(request, dossier, form=None, team=None, upload=None, status=200):
             "team": team or TeamFormSet(instance=dossier, prefix="team"),
             "upload": upload or DossierFileForm(),
             "files": dossier.files.all(),
+            "own_expert": getattr(request.user, "expert", None),
         },
         status=status,
     )
