@@ -220,15 +220,18 @@ class Index:
         summary: str = "",
         keywords: Iterable = (),
         k: int = 5,
-        exclude_id: str | None = None,
+        exclude_id: str | Iterable | None = None,
     ) -> list[Match]:
         """The `k` tasks closest to the proposal (score > 0), best first, ties by id, each with
-        its overlapping passages; `exclude_id`: a task left out (the proposal itself)."""
+        its overlapping passages; `exclude_id`: a task left out (the proposal itself), or
+        several (those the viewer may not see)."""
         if not self.docs or k <= 0:
             return []
         scores = self.scores(title, summary, keywords)
-        if exclude_id in self._position:
-            scores[self._position[exclude_id]] = 0.0
+        left_out = [exclude_id] if isinstance(exclude_id, str | None) else exclude_id
+        for doc_id in left_out:
+            if doc_id in self._position:
+                scores[self._position[doc_id]] = 0.0
         found = np.flatnonzero(scores > 0)
         if len(found) > k:  # keep those that may tie the k-th best once rounded
             kth = np.partition(scores[found], -k)[-k]

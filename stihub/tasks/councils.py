@@ -9,6 +9,7 @@ sanctions. A council for several dossiers (selection) leaves out whoever is conf
 of them; the first reason found is kept.
 """
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 
@@ -18,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from stihub.core.formatting import problem
+from stihub.core.formatting import num, problem
 from stihub.engines import council as engine
 from stihub.engines import regulation
 from stihub.engines.problems import DataError
@@ -29,6 +30,7 @@ from . import lifecycle
 from .choices import (
     ConflictReason,
     CouncilKind,
+    CouncilRole,
     CouncilStatus,
     DossierStatus,
     Step,
@@ -169,10 +171,18 @@ def suggestion(task: Task, kind: str, size: int | None = None, on: dt.date | Non
     }
 
 
+def _labelled(found):
+    """A problem naming a role by its label ("Chủ tịch"), not by its code ("chair")."""
+    role = found.params.get("role")
+    if role in CouncilRole.values:
+        return dataclasses.replace(found, params={**found.params, "role": CouncilRole(role).label})
+    return found
+
+
 def _composition_problems(task: Task, chosen: list[tuple[int, str]], excluded: dict) -> list[str]:
     """The profile's make-up (size, seats per role), nobody twice, nobody conflicted."""
     found = [
-        problem(p)
+        problem(_labelled(p))
         for p in regulation.check_composition(rules_of(task), [role for _pk, role in chosen])
     ]
     if len({pk for pk, _role in chosen}) != len(chosen):
@@ -325,10 +335,12 @@ def submit(review: Review, scores: dict | None, verdict: str, comment: str) -> N
                 points = float(str(raw).replace(",", "."))
             except (TypeError, ValueError):
                 points = None
-            if points is None or not 0 <= points <= criterion.max:
+            if raw in (None, ""):
+                problems.append(_("%(criterion)s: give a score.") % {"criterion": criterion.label})
+            elif points is None or not 0 <= points <= criterion.max:
                 problems.append(
                     _("%(criterion)s: give 0 to %(max)s points.")
-                    % {"criterion": criterion.label, "max": criterion.max}
+                    % {"criterion": criterion.label, "max": num(criterion.max)}
                 )
             else:
                 clean[criterion.code] = points
@@ -354,6 +366,11 @@ def conclude(council: Council, present: set[int], by) -> dict:
     conclusion by the profile's rule for the council's kind (kept on the council)."""
     if council.status != CouncilStatus.REVIEWING:
         raise ValidationError(_("This council is not reviewing."))
+    if council.meets_on and council.meets_on > timezone.localdate():
+        raise ValidationError(
+            _("The council meets on %(date)s: it concludes at its meeting, not before.")
+            % {"date": f"{council.meets_on:%d/%m/%Y}"}
+        )
     profile = rules_of(council.task)
     members = list(council.members.filter(no_conflict=True).select_related("expert"))
     for m in members:

@@ -47,6 +47,7 @@ from .models import (
     Review,
     Sanction,
     Task,
+    TaskEvent,
     TaskRecord,
     TeamMember,
 )
@@ -249,8 +250,8 @@ class _Builder:
         present = set(council.members.exclude(pk__in=absent).values_list("pk", flat=True))
         return councils.conclude(council, present, self.dost)
 
-    def identified(self, task: Task, votes, number: str, absent_member=False):
-        council = self.council(task, CouncilKind.IDENTIFICATION, -200, number)
+    def identified(self, task: Task, votes, number: str, absent_member=False, meets_in=-60):
+        council = self.council(task, CouncilKind.IDENTIFICATION, meets_in, number)
         self.declare(council)
         self.review(council, verdicts=votes)
         absent = council.members.filter(role="member").values_list("pk", flat=True)[:1]
@@ -367,11 +368,11 @@ def _build(b: _Builder) -> None:
     lifecycle.advance(task, Step.APPROVED, b.dost, "Phê duyệt danh mục nhiệm vụ.")
 
     task = b.propose("call", b.applicant, "bv-hndk")
-    b.identified(task, yes, "119/QĐ-SKHCN")
+    b.identified(task, yes, "119/QĐ-SKHCN", meets_in=-30)
     b.through_call(task, -10, 25, [(b.applicant, host, lead, DossierStatus.DRAFT)])
 
     task = b.propose("selection", b.dost, host)
-    b.identified(task, yes, "76/QĐ-SKHCN")
+    b.identified(task, yes, "76/QĐ-SKHCN", meets_in=-120)
     b.through_call(task, -80, -40, [(b.applicant, host, lead), (b.other_applicant, second,
                                     other_lead, DossierStatus.SUBMITTED, partner)])  # fmt: skip
     DossierFile.objects.create(
@@ -388,7 +389,7 @@ def _build(b: _Builder) -> None:
     _link(MEMBER_2, seat)
 
     task = b.propose("execution", b.other_applicant, "tt-ung-dung")
-    b.identified(task, yes, "45/QĐ-SKHCN")
+    b.identified(task, yes, "45/QĐ-SKHCN", meets_in=-600)
     other = b.experts("tt-ung-dung", 1, avoid=b.avoid)[0]
     b.through_call(task, -540, -500, [(b.other_applicant, "tt-ung-dung", other),
                                       (b.other_applicant, second, other_lead)])  # fmt: skip
@@ -403,7 +404,7 @@ def _build(b: _Builder) -> None:
     b.record(task, RecordKind.PROGRESS, -40, "Báo cáo định kỳ: mô hình 50 ha đã gieo cấy vụ 2.")
 
     task = b.propose("published", b.applicant, host)
-    b.identified(task, yes, "20/QĐ-SKHCN")
+    b.identified(task, yes, "20/QĐ-SKHCN", meets_in=-1360)
     b.through_call(task, -1300, -1260, [(b.applicant, host, lead), (b.other_applicant, second,
                                         other_lead)])  # fmt: skip
     b.checked(task)
@@ -436,6 +437,55 @@ def _build(b: _Builder) -> None:
     task = b.propose("rejected", b.dost, "tt-thong-tin")
     b.identified(task, [Vote.NOT_RECOMMEND] * 4 + [Vote.RECOMMEND] * 3, "121/QĐ-SKHCN")
     lifecycle.advance(task, Step.REJECTED, b.dost, "Hội đồng không đề nghị thực hiện.")
+    _on_their_dates()
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+
+
+def _on_their_dates() -> None:
+    """The services stamp events, dossiers and reviews with the time the demo runs; put each on
+    the day its task's own dates say (the call, the councils' meetings, the decision...), so
+    that a task of 2022 reads as one."""
+    for task in Task.objects.prefetch_related("councils", "events", "dossiers"):
+        meets = {c.kind: c.meets_on for c in task.councils.all()}
+        opens, closes = task.call_opens_on, task.call_closes_on
+        days = {
+            Step.IDENTIFICATION: meets.get(CouncilKind.IDENTIFICATION),
+            Step.APPROVED: meets.get(CouncilKind.IDENTIFICATION),
+            Step.CALL: opens,
+            Step.COMPLETENESS: closes,
+            Step.SELECTION: meets.get(CouncilKind.SELECTION),
+            Step.APPRAISAL: meets.get(CouncilKind.SELECTION),
+            Step.DECISION: task.decision_on,
+            Step.CONTRACT: task.decision_on,
+            Step.EXECUTION: task.starts_on,
+            Step.ACCEPTANCE: meets.get(CouncilKind.ACCEPTANCE),
+            Step.REGISTRATION: meets.get(CouncilKind.ACCEPTANCE),
+            Step.PUBLISHED: task.registered_on,
+            Step.REJECTED: meets.get(CouncilKind.IDENTIFICATION),
+        }
+        first = meets.get(CouncilKind.IDENTIFICATION)
+        if first is not None:
+            Task.objects.filter(pk=task.pk).update(created_at=_moment(first - dt.timedelta(30)))
+        for event in task.events.all():
+            day = days.get(event.to_step)
+            if day is not None and day <= timezone.localdate():
+                TaskEvent.objects.filter(pk=event.pk).update(at=_moment(day))
+        if closes is not None:
+            task.dossiers.exclude(submitted_at=None).update(
+                submitted_at=_moment(closes - dt.timedelta(2))
+            )
+        for council in task.councils.exclude(concluded_at=None):
+            if council.meets_on and council.meets_on <= timezone.localdate():
+                Council.objects.filter(pk=council.pk).update(concluded_at=_moment(council.meets_on))
+                council.members.exclude(declared_at=None).update(
+                    declared_at=_moment(council.meets_on - dt.timedelta(7))
+                )
+                Review.objects.filter(member__council=council).exclude(submitted_at=None).update(
+                    submitted_at=_moment(council.meets_on - dt.timedelta(1))
+                )
 
 
 SEED = 2030  # after_accounts takes no seed: the demo's default, for the same scores each time

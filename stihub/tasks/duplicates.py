@@ -23,6 +23,7 @@ from stihub.engines import similarity
 
 from .choices import Source, Step
 from .models import PastTask, Task
+from .rules import PUBLIC_STEPS
 
 THIS_PROVINCE = _("This province")
 CONTEXT = 70  # characters of a summary shown either side of an overlapping passage
@@ -176,9 +177,12 @@ def highlight(text: str, spans, context: int | None = None) -> tuple:
 def _match(found: _Built, match: similarity.Match) -> DuplicateMatch:
     doc = found.index.doc(match.id)
     code, source, year, pk = found.about[match.id]
-    overlaps = []
+    overlaps, seen = [], set()
     for p in match.passages:
         field = p.field or "title"
+        if (field, p.start, p.end) in seen:  # the same words of the task, met twice in the query
+            continue
+        seen.add((field, p.start, p.end))
         text = doc.title if field == "title" else doc.summary
         context = None if field == "title" else CONTEXT
         overlaps.append(
@@ -198,8 +202,9 @@ def _match(found: _Built, match: similarity.Match) -> DuplicateMatch:
 
 
 def matches_for_text(title: str, summary: str = "", keywords=(), k: int = 5, request=None,
-                     exclude: str | None = None) -> list[DuplicateMatch]:  # fmt: skip
-    """The `k` tasks closest to a proposal's text (typed with or without diacritics)."""
+                     exclude=None) -> list[DuplicateMatch]:  # fmt: skip
+    """The `k` tasks closest to a proposal's text (typed with or without diacritics);
+    `exclude`: a document id or several (`t:<task pk>`, `p:<past task pk>`) left out."""
     if isinstance(keywords, str):
         keywords = [w.strip() for w in keywords.split(";") if w.strip()]
     found = index(request)
@@ -207,8 +212,13 @@ def matches_for_text(title: str, summary: str = "", keywords=(), k: int = 5, req
     return [_match(found, m) for m in hits]
 
 
-def matches(task: Task, k: int = 5, request=None) -> list[DuplicateMatch]:
-    """The `k` tasks closest to `task`, never the task itself."""
+def matches(task: Task, k: int = 5, request=None, public_only=False) -> list[DuplicateMatch]:
+    """The `k` tasks closest to `task`, never the task itself; with `public_only` (a council
+    member, not DOST), none of the province's tasks that are not public."""
+    exclude = {f"t:{task.pk}"}
+    if public_only:
+        hidden = Task.objects.exclude(step__in=PUBLIC_STEPS).values_list("pk", flat=True)
+        exclude |= {f"t:{pk}" for pk in hidden}
     return matches_for_text(
-        task.title, task.summary, task.keyword_list, k=k, request=request, exclude=f"t:{task.pk}"
+        task.title, task.summary, task.keyword_list, k=k, request=request, exclude=exclude
     )

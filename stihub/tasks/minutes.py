@@ -9,10 +9,11 @@ verdicts, flags) is Vietnamese data here, not interface text. Autoescaping is on
 in a title or a name never breaks the document's XML.
 """
 
+import datetime as dt
 import io
 from pathlib import Path
 
-from django.utils import translation
+from django.utils import timezone, translation
 from docxtpl import DocxTemplate
 
 from stihub.core.formatting import num
@@ -56,6 +57,9 @@ NO_WINNER = {
 
 
 def _date(value) -> str:
+    """dd/mm/yyyy; a moment is read on the province's clock (Asia/Ho_Chi_Minh), not UTC's."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
     return f"{value:%d/%m/%Y}" if value else ""
 
 
@@ -93,7 +97,7 @@ def _declaration(member) -> str:
         return "chưa cam kết"
     text = "cam kết không có xung đột lợi ích"
     if member.declared_at:
-        text += f" (ngày {member.declared_at:%d/%m/%Y})"
+        text += f" (ngày {_date(member.declared_at)})"
     extra = (member.declaration or "").strip().rstrip(".;")
     return f"{text}; {extra}" if extra else text
 
@@ -192,7 +196,9 @@ def minutes_context(council: Council, **header) -> dict:
         people = _people(council)
         present = conclusion.get("present", sum(p["present"] for p in people))
         needed = conclusion.get("needed", "")
-        on = council.meets_on or (council.concluded_at and council.concluded_at.date())
+        on = council.meets_on or (
+            council.concluded_at and timezone.localtime(council.concluded_at).date()
+        )
         by_role = {p["role_code"]: p["name"] for p in reversed(people)}  # the first of each
         context = {
             **{k: HEADER_DEFAULTS[k] for k in ("issuing_body_parent", "issuing_body")},

@@ -11,11 +11,16 @@ from pathlib import Path
 from django.utils import timezone
 
 from stihub.engines import regulation
+from stihub.engines.problems import Problem, gettext_noop
 
 from .models import RegulationProfile
 
 BUNDLED = Path(__file__).resolve().parent / "profiles" / "tt-2014-2023.yaml"
 BUNDLED_FROM = dt.date(2023, 12, 15)  # TT 20/2023/TT-BKHCN in force (amends TT 08/2017)
+BEFORE_IN_FORCE = gettext_noop(
+    "A new version takes effect on or after %(date)s, when the version in force (%(version)s)"
+    " did: an earlier date would never apply."
+)
 
 
 def bundled_data() -> dict:
@@ -47,6 +52,10 @@ def add_version(data: dict, effective_from: dt.date, note: str, by) -> Regulatio
     """A new version of the profile `data["code"]` (checked first; DataError if broken)."""
     parsed = regulation.parse_profile(data)
     latest = RegulationProfile.objects.filter(code=parsed.code).order_by("-version").first()
+    in_force = current()
+    if in_force is not None and effective_from < in_force.effective_from:
+        params = {"date": f"{in_force.effective_from:%d/%m/%Y}", "version": str(in_force)}
+        raise regulation.DataError([Problem(BEFORE_IN_FORCE, params, column="effective_from")])
     return RegulationProfile.objects.create(
         code=parsed.code,
         version=(latest.version + 1) if latest else 1,

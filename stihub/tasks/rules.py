@@ -18,12 +18,9 @@ PUBLIC_STEPS = frozenset(step for _label, steps in STAGES.values() for step in s
 EDITABLE_DOSSIER = frozenset({DossierStatus.DRAFT, DossierStatus.INCOMPLETE})
 
 
-def _seat_of(user, council):
-    """The user's seat on `council`, if they hold one (through their expert record)."""
-    expert = getattr(user, "expert", None) if user.is_authenticated else None
-    if expert is None:
-        return None
-    return council.members.filter(expert=expert).first()
+def expert_of(user):
+    """The user's record in the expert registry (through which they sit on councils), or None."""
+    return getattr(user, "expert", None) if user.is_authenticated else None
 
 
 @rules.predicate
@@ -45,11 +42,13 @@ def applied_to_it(user, task) -> bool:
 
 @rules.predicate
 def sits_on_its_council(user, task) -> bool:
-    expert = getattr(user, "expert", None) if user.is_authenticated else None
+    """A member of one of the task's councils who has declared no conflict of interest: before
+    the declaration a member sees the task's title only (on the declaration page)."""
+    expert = expert_of(user)
     return (
         task is not None
         and expert is not None
-        and task.councils.filter(members__expert=expert).exists()
+        and task.councils.filter(members__expert=expert, members__no_conflict=True).exists()
     )
 
 
@@ -80,7 +79,7 @@ def dossier_open(user, dossier) -> bool:
 @rules.predicate
 def assigned_dossier(user, dossier) -> bool:
     """A member who declared no conflict and holds a review of this dossier."""
-    expert = getattr(user, "expert", None) if user.is_authenticated else None
+    expert = expert_of(user)
     if dossier is None or expert is None:
         return False
     return dossier.reviews.filter(member__expert=expert, member__no_conflict=True).exists()
@@ -93,7 +92,7 @@ def call_open(user, task) -> bool:
 
 @rules.predicate
 def holds_seat(user, member) -> bool:
-    expert = getattr(user, "expert", None) if user.is_authenticated else None
+    expert = expert_of(user)
     return member is not None and expert is not None and member.expert_id == expert.pk
 
 
@@ -107,11 +106,6 @@ def can_write_review(user, review) -> bool:
         and member.no_conflict is True
         and member.council.status == CouncilStatus.REVIEWING
     )
-
-
-@rules.predicate
-def on_council(user, council) -> bool:
-    return council is not None and _seat_of(user, council) is not None
 
 
 rules.add_perm("tasks.view_register", anyone)
@@ -129,7 +123,6 @@ rules.add_perm("tasks.view_dossier", is_dost | owns_dossier | assigned_dossier)
 rules.add_perm("tasks.edit_dossier", owns_dossier & dossier_open)
 rules.add_perm("tasks.declare", holds_seat)
 rules.add_perm("tasks.write_review", can_write_review)
-rules.add_perm("tasks.view_council", is_dost | on_council)
 # The admin's permissions for the other models (view_task, view_dossier and view_council are the
 # rules above: the admin site itself is for administrators only).
 for _model in (

@@ -69,6 +69,15 @@ def test_a_task_is_never_its_own_match(users):
     assert match.score == pytest.approx(1.0)  # the same text: cosine 1
 
 
+def test_a_council_member_is_not_shown_unpublished_proposals(users):
+    words = dict(summary="Quy trình nhân giống hoa lan", keywords="hoa lan; nuôi cấy mô")
+    one = task(users, "NA-2025-01", "Nhân giống hoa lan bằng nuôi cấy mô", **words)
+    task(users, "NA-2025-02", "Nhân giống hoa lan bằng nuôi cấy mô", **words)  # a proposal
+    task(users, "NA-2020-03", "Nhân giống hoa lan bằng nuôi cấy mô", step="published", **words)
+    assert [m.code for m in duplicates.matches(one)] == ["NA-2025-02", "NA-2020-03"]
+    assert [m.code for m in duplicates.matches(one, public_only=True)] == ["NA-2020-03"]
+
+
 def test_withdrawn_tasks_are_left_out(users):
     task(users, "NA-2025-03", "Sản xuất phân bón hữu cơ vi sinh từ phụ phẩm", step="withdrawn")
     assert duplicates.matches_for_text("Sản xuất phân bón hữu cơ vi sinh từ phụ phẩm") == []

@@ -11,7 +11,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
 
+from stihub.engines import regulation
 from stihub.registry.models import Affiliation, Expert, FieldOfScience, Organization
 from stihub.tasks import councils, lifecycle, profiles
 from stihub.tasks.choices import CouncilKind, CouncilStatus, DossierStatus, Step, TieKind
@@ -277,3 +279,38 @@ def test_a_review_out_of_range_names_the_criterion(reg, task, users):
         councils.submit(review, None, "brilliant", "")
     review.refresh_from_db()
     assert review.submitted_at is None
+
+
+def test_refusals_name_roles_by_their_label(reg, task, users):
+    two_chairs = _chosen(reg["free"][:7], ["chair", "chair", *ROLES7[2:]])
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        councils.form(task, CouncilKind.IDENTIFICATION, two_chairs, users["dost"])
+    text = " ".join(refused.value.messages)
+    assert "Chủ tịch" in text and "Phó Chủ tịch" in text and "vice_chair" not in text
+
+
+def test_a_council_concludes_at_its_meeting_not_before(reg, task, users):
+    council = councils.form(
+        task,
+        CouncilKind.IDENTIFICATION,
+        _chosen(reg["free"][:7]),
+        users["dost"],
+        meets_on=timezone.localdate() + dt.timedelta(days=3),
+    )
+    _all_declare(council)
+    for m in council.members.all():
+        councils.submit(m.reviews.get(), None, "recommend", "")
+    with pytest.raises(ValidationError, match="meets on"):
+        councils.conclude(council, set(council.members.values_list("pk", flat=True)), users["dost"])
+
+
+def test_a_new_profile_version_cannot_take_effect_before_the_one_in_force(users):
+    in_force = profiles.current()
+    data = profiles.bundled_data()
+    with pytest.raises(regulation.DataError) as refused:
+        profiles.add_version(
+            data, in_force.effective_from - dt.timedelta(days=1), "", users["dost"]
+        )
+    assert refused.value.problems[0].column == "effective_from"
+    later = profiles.add_version(data, in_force.effective_from, "Sửa số ngày", users["dost"])
+    assert (later.version, profiles.current()) == (2, later)

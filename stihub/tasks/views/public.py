@@ -15,6 +15,7 @@ from stihub.core.permissions import require
 from stihub.core.rules import is_dost
 
 from ..choices import RecordKind, Step, TaskKind
+from ..duplicates import matches
 from ..forms import PUBLIC_STEP_CHOICES, STAGES, RegisterFilter
 from ..models import Task
 from ..profiles import rules_of
@@ -82,15 +83,6 @@ def register(request):
     return render(request, template, context, status=200 if valid else 400)
 
 
-def _duplicates(request, task):
-    """The closest past tasks (duplicate check), or None when the check is not available."""
-    try:
-        from ..duplicates import matches
-    except ImportError:
-        return None
-    return matches(task, k=5, request=request)
-
-
 def _grade_label(task) -> str:
     if not task.grade:
         return ""
@@ -137,13 +129,12 @@ def detail(request, pk):
         "call_open": call_open,
         "can_apply": call_open and user.has_perm("tasks.apply", task),
         "public": task.step in PUBLIC_STEPS,
-        "councils": [c for c in task.councils.all() if user.has_perm("tasks.view_council", c)]
-        if dost or member
-        else [],
+        # DOST runs the councils; a member reaches their seat from the inbox.
+        "councils": task.councils.all() if dost else [],
         "own_dossiers": task.dossiers.filter(applicant=user) if user.is_authenticated else [],
     }
     if user.is_authenticated:  # DOST's panel; the lead's record form (None for anyone else)
         context["staff_panel"] = staff_panel(request, task)
     if dost or member:
-        context["matches"] = _duplicates(request, task)
+        context["matches"] = matches(task, k=5, request=request, public_only=not dost)
     return render(request, "tasks/detail.html", context)
