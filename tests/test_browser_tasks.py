@@ -307,10 +307,16 @@ def test_one_task_from_proposal_to_published_results(browser, live_server, world
         scientist.set_input_files(
             "#id_file", {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
         )
-        send(scientist, f"form[action='/tasks/dossiers/{dossier.pk}/files/'] button[type=submit]")
+        send(
+            scientist,
+            f"form[action='/tasks/dossiers/{dossier.pk}/files/'][enctype='multipart/form-data'] "
+            "button[type=submit]",
+        )
     assert sorted(dossier.files.values_list("kind", flat=True)) == ["application", "explanation"]
     shot(scientist, "05-dossier-edit")
-    send(scientist, f"form[action='/tasks/dossiers/{dossier.pk}/submit/'] button[type=submit]")
+    # "Save and submit" belongs to the dossier's form; it asks for the confirmation first.
+    scientist.check("#id_confirm")
+    send(scientist, "button[name=action][value=submit]")
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.SUBMITTED
     assert scientist.url.endswith(f"/tasks/dossiers/{dossier.pk}/")

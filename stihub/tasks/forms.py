@@ -11,9 +11,11 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.functions import Coalesce, ExtractYear
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from stihub.core.formatting import num
 from stihub.core.forms import NumberField
 from stihub.core.uploads import DOCX, PDF, XLSX, check_upload
 from stihub.monitoring.filters import ChoiceFilter, CodeFilter, YearFilter
@@ -30,11 +32,21 @@ FILE_KINDS = [PDF, DOCX, XLSX]
 MAX_DURATION_MONTHS = 60
 MAX_BUDGET = Decimal("9999999999999.9")  # what the column holds (14 digits, one decimal)
 PUBLIC_STEP_CHOICES = [(s.value, s.label) for s in Step if s in PUBLIC_STEPS]
-TEXTAREA = forms.Textarea(attrs={"rows": 4})
+TEXTAREA = forms.Textarea(attrs={"rows": 6})
 
 
 def organizations():
     return Organization.objects.order_by("sort_key", "pk")
+
+
+def with_year(queryset):
+    """`queryset` with each task's year (`year`): the year it started, else the year of its
+    decision, else the year it was proposed."""
+    return queryset.annotate(
+        year=Coalesce(
+            ExtractYear("starts_on"), ExtractYear("decision_on"), ExtractYear("created_at")
+        )
+    )
 
 
 class RegisterFilter(django_filters.FilterSet):
@@ -55,9 +67,13 @@ class RegisterFilter(django_filters.FilterSet):
         help_text=_("A code of the classification of S&T fields: 2 (with its subfields) or 2.2."),
     )
     year = YearFilter(
-        label=_("Year"), field_name="created_at", lookup_expr="year",
-        help_text=_("The year the task was proposed."),
-    )  # fmt: skip
+        label=_("Year"),
+        method="filter_year",
+        help_text=_(
+            "The year the task started, else the year of its decision, else the year it was "
+            "proposed."
+        ),
+    )
 
     class Meta:
         model = Task
@@ -70,12 +86,30 @@ class RegisterFilter(django_filters.FilterSet):
     def filter_stage(self, queryset, name, value):
         return queryset.filter(step__in=STAGES[value][1])
 
+    def filter_year(self, queryset, name, value):
+        return with_year(queryset).filter(year=value)
+
     def filter_field(self, queryset, name, value):
         # A level-1 code takes in its level-2 fields: "2" finds tasks filed under "2.2".
         links = Task.fields.through.objects.filter(
             Q(fieldofscience__code=value) | Q(fieldofscience__parent__code=value)
         )
         return queryset.filter(pk__in=links.values("task_id"))
+
+    @property
+    def years(self) -> list[int]:
+        """The years the register's tasks may be filtered by (`with_year`), newest first."""
+        rows = with_year(self.queryset.order_by()).values_list("year", flat=True).distinct()
+        return sorted({y for y in rows if y is not None}, reverse=True)
+
+    @property
+    def labelled_errors(self) -> list[tuple[str, list[str]]]:
+        """The filters' errors by the filter's label (not its parameter name), for the page."""
+        fields = self.form.fields
+        return [
+            (str(fields[name].label) if name in fields else "", list(errors))
+            for name, errors in self.errors.items()
+        ]
 
     @property
     def query(self):
@@ -212,7 +246,12 @@ class BaseTeamFormSet(forms.BaseInlineFormSet):
     when the dossier is submitted)."""
 
     def clean(self):
+        # Ours first: the model's unique (dossier, expert) check would say only "Please correct
+        # the duplicate data for expert", without the person's name.
+        self._check_people()
         super().clean()
+
+    def _check_people(self):
         seen, leads = set(), 0
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
@@ -240,6 +279,16 @@ TeamFormSet = inlineformset_factory(
     max_num=50,
     validate_max=True,
 )
+
+
+class SubmitForm(forms.Form):
+    """The applicant's confirmation that the dossier is final, asked before submitting it (a
+    submitted dossier can no longer be edited)."""
+
+    confirm = forms.BooleanField(
+        label=_("I confirm the dossier is final: once submitted it can no longer be edited."),
+        required=False,
+    )
 
 
 class DossierFileForm(forms.Form):
@@ -284,10 +333,9 @@ def review_form(council, verdicts, criteria, labels, data=None, initial=None):
     `verdicts` labelled by `labels` (the votes, or the profile's grades); and a comment."""
     form = forms.Form(data, initial=initial)
     for criterion in criteria:
-        form.fields[f"score_{criterion.code}"] = forms.CharField(
+        form.fields[f"score_{criterion.code}"] = ScoreField(
             label=criterion.label,
             required=False,
-            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             help_text=_("0 to %(max)s points") % {"max": _points(criterion.max)},
         )
     if verdicts:
@@ -304,8 +352,22 @@ def review_form(council, verdicts, criteria, labels, data=None, initial=None):
 
 
 def _points(value) -> str:
-    value = float(value)
-    return str(int(value)) if value.is_integer() else str(value)
+    """Points as people read them in the active language (vi: 4,5), with the decimals they
+    have (up to 4: a score typed 4,25 is shown back as 4,25, not rounded)."""
+    decimals = f"{float(value):.4f}".rstrip("0").partition(".")[2]
+    return num(value, len(decimals))
+
+
+class ScoreField(forms.CharField):
+    """A criterion's points as typed ("4,5" or "4.5"; the council service reads both); a score
+    already given is shown back the Vietnamese way (4,5), not as Python writes it (4.5)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            return _points(value)
+        return super().prepare_value(value)
 
 
 VOTE_LABELS = dict(Vote.choices)

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from stihub.core.formatting import num
 from stihub.core.forms import NumberField
 from stihub.core.uploads import CSV, DOCX, JPEG, PDF, PNG, XLSX, check_upload
 from stihub.registry.importing import registry_limits
@@ -15,6 +16,8 @@ from .models import TaskRecord
 
 DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
 RECORD_FILES = [PDF, DOCX, XLSX, PNG, JPEG]
+# The steps that end a task by DOST's choice: never without the reason, kept in the timeline.
+REASON_NEEDED = (Step.WITHDRAWN, Step.REJECTED)
 
 # The data a move to each step records on the task (saved only if the move succeeds).
 DATA_FOR = {
@@ -64,6 +67,13 @@ class AdvanceForm(forms.Form):
     def __init__(self, *args, steps=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [(s, Step(s).label) for s in steps]
+        to = self.data.get("to") if self.is_bound else self.initial.get("to")
+        if to in REASON_NEEDED:
+            note = self.fields["note"]
+            note.required, note.label = True, _("Reason")
+            note.error_messages["required"] = _(
+                "Give the reason: a task is withdrawn or not approved only with its reason."
+            )
 
     def clean(self):
         data = super().clean()
@@ -126,6 +136,12 @@ class PastImportForm(forms.Form):
         return check_upload(self.cleaned_data["file"], [XLSX, CSV], limits=registry_limits())
 
 
+def candidate_choices(candidates) -> list[tuple[int, str]]:
+    """The choices of a seat's list from (expert id, "name · workplace", match): the label with
+    the match in the project's number format (vi: 0,32)."""
+    return [(pk, f"{label} · {num(match, 2)}") for pk, label, match in candidates]
+
+
 class CouncilForm(forms.Form):
     """The members DOST chooses (one expert and role per seat), blind review, meeting date."""
 
@@ -137,7 +153,7 @@ class CouncilForm(forms.Form):
     def __init__(self, *args, size: int, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.size = size
-        choices = [("", "—"), *candidates]
+        choices = [("", "—"), *candidate_choices(candidates)]
         for i in range(size):
             self.fields[f"expert_{i}"] = forms.IntegerField(
                 label=_("Seat %(n)s") % {"n": i + 1},
@@ -167,14 +183,17 @@ class ReplaceForm(forms.Form):
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expert"].widget = forms.Select(choices=[("", "—"), *candidates])
+        self.fields["expert"].widget = forms.Select(
+            choices=[("", "—"), *candidate_choices(candidates)]
+        )
 
 
 class ProfileForm(forms.Form):
     """A new version of a regulation profile, written as YAML."""
 
     text = forms.CharField(
-        label=_("Rules (YAML)"), widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false"})
+        label=_("Rules (YAML)"),
+        widget=forms.Textarea(attrs={"rows": 40, "spellcheck": "false", "class": "code"}),
     )
     effective_from = forms.DateField(label=_("In force from"), widget=DATE)
     note = forms.CharField(label=_("What changed"), widget=forms.Textarea(attrs={"rows": 3}))

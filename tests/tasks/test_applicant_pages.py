@@ -4,11 +4,12 @@ its submission listing what is missing, and what a council member sees of it und
 review."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from stihub.registry.models import FieldOfScience
@@ -20,8 +21,9 @@ from stihub.tasks.choices import (
     Step,
     TeamRole,
 )
+from stihub.tasks.forms import _points, review_form
 from stihub.tasks.models import Dossier, DossierFile, RegulationProfile, Task, TaskEvent
-from stihub.tasks.views.applicants import next_code
+from stihub.tasks.views.applicants import next_action, next_code
 from tests.conftest import sign_in
 
 from .test_public_pages import (
@@ -208,7 +210,7 @@ def test_submitting_lists_what_is_missing_then_submits(users, client_for):
     dossier = make_dossier(task, users["outsider"], budget_state=0)
     client = client_for("outsider")
     url = reverse("tasks:dossier_submit", args=[dossier.pk])
-    response = client.post(url)
+    response = client.post(url, {"confirm": "on"})
     assert response.status_code == 400
     text = response.content.decode()
     for missing in (
@@ -225,11 +227,19 @@ def test_submitting_lists_what_is_missing_then_submits(users, client_for):
         DossierFile.objects.create(dossier=dossier, kind=kind, file=pdf(), name=f"{kind}.pdf")
     dossier.budget_state = 500
     dossier.save()
-    assert client.post(url).status_code == 302
+    # complete, but the applicant has not confirmed it is final: nothing is submitted
+    unconfirmed = client.post(url)
+    assert unconfirmed.status_code == 400
+    assert vi("Tick the confirmation that the dossier is final to submit it.") in (
+        unconfirmed.content.decode()
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.DRAFT
+    assert client.post(url, {"confirm": "on"}).status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.SUBMITTED and dossier.submitted_at is not None
-    # submitted: no more edits
-    assert client.get(reverse("tasks:dossier_edit", args=[dossier.pk])).status_code == 403
+    # submitted: no more edits (the applicant is sent to the dossier, told why; see below)
+    assert client.get(reverse("tasks:dossier_edit", args=[dossier.pk])).status_code == 302
 
 
 def test_submitting_after_the_call_closed_says_so(users, client_for):
@@ -237,7 +247,9 @@ def test_submitting_after_the_call_closed_says_so(users, client_for):
     dossier = make_dossier(task, users["outsider"])
     task.call_closes_on = timezone.localdate() - dt.timedelta(days=1)
     task.save()
-    response = client_for("outsider").post(reverse("tasks:dossier_submit", args=[dossier.pk]))
+    response = client_for("outsider").post(
+        reverse("tasks:dossier_submit", args=[dossier.pk]), {"confirm": "on"}
+    )
     assert response.status_code == 400 and vi("The call is closed.") in response.content.decode()
 
 
@@ -349,3 +361,200 @@ def test_two_proposals_given_the_same_number_at_once_both_get_a_code(users, monk
     assert task.code == f"ĐX-{year}-002"
     assert TaskEvent.objects.filter(task__code=f"ĐX-{year}-002").count() == 1
     assert list(task.fields.values_list("code", flat=True)) == ["4.1"]
+
+
+# --- saving and submitting in one go, removing a file, a dossier no longer editable -------------
+
+
+def team_rows(*rows, initial=0):
+    """The team formset's data: (expert, role) or (expert, role, member id) per row."""
+    data = {"team-TOTAL_FORMS": str(len(rows)), "team-INITIAL_FORMS": str(initial)}
+    for n, (expert, role, *pk) in enumerate(rows):
+        data |= {f"team-{n}-expert": str(expert.pk), f"team-{n}-role": role}
+        if pk:
+            data[f"team-{n}-id"] = str(pk[0])
+    return data
+
+
+def with_files(dossier):
+    for kind in ("application", "explanation"):
+        DossierFile.objects.create(dossier=dossier, kind=kind, file=pdf(), name=f"{kind}.pdf")
+
+
+def test_save_and_submit_saves_what_is_typed_then_submits_once_confirmed(users, client_for):
+    task = open_call(make_task(users["dost"], Step.APPROVED))
+    host = make_org()
+    dossier = make_dossier(task, users["outsider"], host)
+    with_files(dossier)
+    lead = make_expert("Lê Văn An")
+    url = reverse("tasks:dossier_edit", args=[dossier.pk])
+    client = client_for("outsider")
+    # The only lead is typed in this very post: the submission sees the team just saved.
+    typed = dossier_data(host, objectives="Mục tiêu mới") | team_rows((lead, "lead"))
+    # Not confirmed: saved, not submitted, and the page says so.
+    response = client.post(url, typed | {"action": "submit"})
+    assert response.status_code == 400
+    assert (
+        vi(
+            "The dossier was saved but not submitted: tick the confirmation that it is final to "
+            "submit it."
+        )
+        in response.content.decode()
+    )
+    dossier.refresh_from_db()
+    assert dossier.objectives == "Mục tiêu mới" and dossier.lead == lead
+    assert dossier.status == DossierStatus.DRAFT
+    # Confirmed: saved and submitted, then the dossier's page.
+    member = dossier.team.get()
+    typed = dossier_data(host, objectives="Mục tiêu cuối") | team_rows(
+        (lead, "lead", member.pk), initial=1
+    )
+    response = client.post(url, typed | {"action": "submit", "confirm": "on"})
+    assert response.status_code == 302 and response.url == reverse(
+        "tasks:dossier", args=[dossier.pk]
+    )
+    dossier.refresh_from_db()
+    assert dossier.objectives == "Mục tiêu cuối" and dossier.status == DossierStatus.SUBMITTED
+
+
+def test_save_and_submit_with_parts_missing_keeps_the_save_and_lists_them(users, client_for):
+    task = open_call(make_task(users["dost"], Step.APPROVED))
+    host = make_org()
+    dossier = make_dossier(task, users["outsider"], host)  # no file, no team
+    url = reverse("tasks:dossier_edit", args=[dossier.pk])
+    client = client_for("outsider")
+    typed = dossier_data(host, objectives="Đã sửa") | team_rows()
+    response = client.post(url, typed | {"action": "submit", "confirm": "on"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert vi("The dossier was saved but not submitted: parts are missing.") in text
+    assert vi("The team needs exactly one principal investigator.") in text
+    assert vi("Attach the file: %(kind)s.", kind=DossierFileKind.APPLICATION.label) in text
+    dossier.refresh_from_db()
+    assert dossier.objectives == "Đã sửa" and dossier.status == DossierStatus.DRAFT
+    # a plain save of a complete dossier does not submit it either
+    with_files(dossier)
+    make_team(dossier, make_expert("Lê Văn An"))
+    member = dossier.team.get()
+    typed = dossier_data(host) | team_rows((member.expert, "lead", member.pk), initial=1)
+    assert client.post(url, typed | {"action": "save", "confirm": "on"}).status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.DRAFT
+
+
+def test_the_edit_page_has_one_form_for_saving_and_submitting(users, client_for):
+    task = open_call(make_task(users["dost"], Step.APPROVED))
+    dossier = make_dossier(task, users["outsider"])
+    text = client_for("outsider").get(reverse("tasks:dossier_edit", args=[dossier.pk])).content
+    text = text.decode()
+    # no separate submission form that would drop what is typed: the button and the
+    # confirmation belong to the dossier's form
+    assert reverse("tasks:dossier_submit", args=[dossier.pk]) not in text
+    assert 'form="dossier-form" name="action" value="submit"' in text
+    assert 'name="confirm" id="id_confirm" form="dossier-form"' in text
+
+
+def test_a_team_member_twice_is_named_in_the_message(users, client_for):
+    task = open_call(make_task(users["dost"], Step.APPROVED))
+    host = make_org()
+    dossier = make_dossier(task, users["outsider"], host)
+    an = make_expert("Lê Văn An")
+    make_team(dossier, an)
+    member = dossier.team.get()
+    url = reverse("tasks:dossier_edit", args=[dossier.pk])
+    typed = dossier_data(host) | team_rows((an, "lead", member.pk), (an, "member"), initial=1)
+    response = client_for("outsider").post(url, typed)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert vi("%(name)s is on the team twice.", name="Lê Văn An") in text
+    assert "duplicate" not in text.lower()  # not Django's "Please correct the duplicate data"
+    assert dossier.team.count() == 1
+
+
+def test_a_file_can_be_removed_while_the_dossier_is_editable(
+    users, client_for, django_capture_on_commit_callbacks
+):
+    task = open_call(make_task(users["dost"], Step.APPROVED))
+    host = make_org()
+    dossier = make_dossier(task, users["outsider"], host)
+    url = reverse("tasks:dossier_file", args=[dossier.pk])
+    client = client_for("outsider")
+    client.post(url, {"kind": "application", "file": pdf("sai-tep.pdf")})
+    wrong = DossierFile.objects.get()
+    storage, name = wrong.file.storage, wrong.file.name
+    assert storage.exists(name)
+    page = client.get(reverse("tasks:dossier_edit", args=[dossier.pk])).content.decode()
+    assert f'name="remove" value="{wrong.pk}"' in page
+    # someone else may not; a file of another dossier is not found
+    other = make_dossier(task, users["reporter"], host)
+    theirs = DossierFile.objects.create(dossier=other, kind="cv", file=pdf(), name="cv.pdf")
+    assert client_for("reporter").post(url, {"remove": wrong.pk}).status_code == 403
+    client = client_for("outsider")
+    assert client.post(url, {"remove": theirs.pk}).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"remove": wrong.pk})
+    assert response.status_code == 302
+    assert not DossierFile.objects.filter(pk=wrong.pk).exists() and not storage.exists(name)
+    assert DossierFile.objects.filter(pk=theirs.pk).exists()
+
+
+def test_the_owner_of_a_dossier_no_longer_editable_is_told_why(users, client_for):
+    task = open_call(make_task(users["dost"], Step.APPROVED))
+    host = make_org()
+    dossier = make_dossier(task, users["outsider"], host, status=DossierStatus.SUBMITTED)
+    edit = reverse("tasks:dossier_edit", args=[dossier.pk])
+    client = client_for("outsider")
+    response = client.get(edit, follow=True)
+    assert response.redirect_chain == [(reverse("tasks:dossier", args=[dossier.pk]), 302)]
+    with translation.override("vi"):
+        status = str(DossierStatus.SUBMITTED.label)
+    assert vi("This dossier is “%(status)s”: it can no longer be edited.", status=status) in (
+        response.content.decode()
+    )
+    # a draft whose call has ended (the task moved on to the completeness check)
+    draft = make_dossier(task, users["outsider"], host)
+    task.step = Step.COMPLETENESS
+    task.save()
+    response = client.get(reverse("tasks:dossier_edit", args=[draft.pk]), follow=True)
+    assert vi("The call for this task is closed: the dossier can no longer be edited.") in (
+        response.content.decode()
+    )
+    # anyone else: still refused
+    assert client_for("reporter").get(edit).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        (Step.APPRAISAL, "Selected: DOST will appraise the budget and sign a contract."),
+        (Step.CONTRACT, "Sign the contract with DOST; then report progress on the task page."),
+        (Step.EXECUTION, "Report progress on the task page."),
+        (Step.ACCEPTANCE, "Prepare the results for the acceptance council."),
+        (Step.PUBLISHED, "Record how the results are applied on the task page."),
+        (Step.WITHDRAWN, "The task was withdrawn."),
+    ],
+)
+def test_next_action_of_the_selected_dossier_follows_the_task_step(
+    users, client_for, step, expected
+):
+    task = make_task(users["dost"], step)
+    dossier = make_dossier(task, users["outsider"], status=DossierStatus.SELECTED)
+    with translation.override("en"):
+        assert next_action(dossier, timezone.localdate()) == expected
+    text = client_for("outsider").get(reverse("tasks:mine")).content.decode()
+    assert vi(expected) in text
+
+
+def test_score_inputs_show_a_score_given_the_vietnamese_way():
+    criteria = [SimpleNamespace(code="a", label="Tính mới", max=4.5)]
+    with translation.override("vi"):
+        form = review_form(None, [], criteria, {}, initial={"score_a": 4.25})
+        html = str(form["score_a"])
+        help_text = str(form.fields["score_a"].help_text)
+    assert 'value="4,25"' in html  # not "4.25"
+    assert "4,5" in help_text  # the criterion's most: 4.5 points
+    with translation.override("vi"):
+        assert (_points(30), _points(0.5), _points(7.125)) == ("30", "0,5", "7,125")
+    # what is typed is shown back as typed
+    bound = review_form(None, [], criteria, {}, data={"score_a": "3,5"})
+    assert 'value="3,5"' in str(bound["score_a"])

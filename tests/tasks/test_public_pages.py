@@ -292,16 +292,31 @@ def test_apply_button_shows_while_the_call_is_open(users, client, client_for):
     assert f'href="{apply_url}"' not in text
 
 
-def test_council_members_and_dost_see_the_councils_the_public_does_not(users, client, client_for):
+def test_only_dost_gets_links_to_the_councils_which_only_dost_may_open(users, client, client_for):
     task = make_task(users["dost"], Step.SELECTION)
     member = make_expert("Nguyễn Văn Hội Đồng", user=users["expert"])
     others = [make_expert(f"Thành viên {i}") for i in range(6)]
     council = make_council(task, CouncilKind.SELECTION, [member, *others])
     link = reverse("tasks:council", args=[council.pk])
-    assert link not in client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
-    assert (
-        link in client_for("expert").get(reverse("tasks:detail", args=[task.pk])).content.decode()
-    )
+    page = reverse("tasks:detail", args=[task.pk])
+    assert link not in client.get(page).content.decode()
+    assert link not in client_for("expert").get(page).content.decode()  # their seat: the inbox
+    assert client_for("expert").get(link).status_code == 403
+    assert link in client_for("dost").get(page).content.decode()
+
+
+def test_a_member_sees_an_unpublished_task_only_after_declaring_no_conflict(users, client_for):
+    task = make_task(users["dost"], Step.IDENTIFICATION)
+    member = make_expert("Nguyễn Văn Hội Đồng", user=users["expert"])
+    council = make_council(task, CouncilKind.IDENTIFICATION, [member])
+    seat = council.members.get(expert=member)
+    seat.no_conflict = None
+    seat.save()
+    page = reverse("tasks:detail", args=[task.pk])
+    assert client_for("expert").get(page).status_code == 404  # not declared: the title only
+    seat.no_conflict = True
+    seat.save()
+    assert client_for("expert").get(page).status_code == 200
 
 
 def make_team(dossier, *people):
@@ -336,3 +351,48 @@ def test_the_register_page_costs_the_same_queries_for_more_tasks(users, client):
     for n in range(3, 20):
         make_task(users["dost"], Step.EXECUTION, title=f"Nhiệm vụ {n}", host_org=host, lead=lead)
     assert queries() == few
+
+
+def test_the_register_year_is_when_the_task_started_else_its_decision_else_its_proposal(
+    users, client
+):
+    dost = users["dost"]
+    this_year = timezone.localdate().year  # the year the rows below are created (proposed)
+    started = make_task(
+        dost,
+        Step.EXECUTION,
+        title="Bắt đầu năm 2024",
+        starts_on=dt.date(2024, 2, 1),
+        decision_on=dt.date(2023, 11, 5),
+    )
+    decided = make_task(
+        dost, Step.CONTRACT, title="Quyết định năm 2023", decision_on=dt.date(2023, 6, 1)
+    )
+    proposed = make_task(dost, Step.CALL, title="Mới được duyệt danh mục")
+    url = reverse("tasks:register")
+    # started in 2024 (its 2023 decision does not count); decided in 2023; only proposed: this year
+    assert rows(client.get(url, {"year": 2024})) == {started.code}
+    assert rows(client.get(url, {"year": 2023})) == {decided.code}
+    assert rows(client.get(url, {"year": this_year})) == {proposed.code}
+    # the years offered are those years, newest first
+    page = client.get(url)
+    assert page.context["filter"].years == sorted({this_year, 2024, 2023}, reverse=True)
+    assert '<option value="2023">' in page.content.decode()
+
+
+def test_register_filter_errors_name_the_filter_by_its_label(tasks, client):
+    response = client.get(reverse("tasks:register"), {"year": "abc"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert f"<li>{vi('Year')}: " in text and "<li>year:" not in text
+
+
+def test_an_applicant_with_a_dossier_gets_a_link_to_it_not_apply(users, client_for):
+    task = open_call(make_task(users["dost"], Step.APPROVED))
+    apply_url = reverse("tasks:apply", args=[task.pk])
+    page = reverse("tasks:detail", args=[task.pk])
+    assert f'href="{apply_url}"' in client_for("outsider").get(page).content.decode()
+    dossier = make_dossier(task, users["outsider"])
+    text = client_for("outsider").get(page).content.decode()
+    assert f'href="{apply_url}"' not in text
+    assert f'href="{reverse("tasks:dossier", args=[dossier.pk])}">{vi("Your dossier")}' in text

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from stihub.registry.models import Expert, FieldOfScience, Organization
 from stihub.tasks import councils, profiles
@@ -154,7 +154,8 @@ def test_board_lists_tasks_by_step_in_order_then_by_due_date_and_flags_overdue(u
     html = page.content.decode()
     assert '<tr class="overdue" data-code="T-CALL-LATE">' in html
     assert '<tr class="" data-code="T-CALL-SOON">' in html
-    assert "3 days late" in html
+    # said once: "Overdue by 3 days", not "Overdue: 3 days late" (vi: "Quá hạn: quá hạn 3 ngày")
+    assert "<strong>Overdue by 3 days</strong>" in html and "days late" not in html
 
     only_late = client.get(reverse("tasks:board"), {"overdue": "on"})
     assert [r["task"].code for s in only_late.context["shown"] for r in s["rows"]] == [
@@ -520,7 +521,18 @@ def test_selection_council_assigns_reviews_and_shows_scores_with_outliers(users,
     assert conclusion["winner"] == one.pk
     first = conclusion["dossier_rows"][0]
     # The last member's 50 is 30 from the others' mean of 80 (more than the gap of 20).
-    assert first["outlier_list"] == [(str(members[6].expert), 30.0)]
+    # (shown in the page's number format: views/councils.py formats the gap with `num`)
+    assert first["outlier_list"] == [(str(members[6].expert), "30")]
+    # Normalised totals: the ten totals given (80 x 6, 50, 60 x 3) have mean 710 / 10 = 71 and
+    # population SD sqrt((6 x 9² + 21² + 3 x 11²) / 10) = sqrt(129) = 11.36. The first member
+    # gave 80 and 60 (mean 70, SD 10): z = +1 on dossier one, so 71 + 11.36 = 82.36; a member
+    # who scored one dossier keeps the raw total (80).
+    totals = {
+        name: (float(raw), float(normalised.replace(",", ".")))  # the page is in English here
+        for name, raw, normalised in first["total_list"]
+    }
+    assert totals[str(members[0].expert)] == (80, pytest.approx(71 + 129**0.5, abs=0.005))
+    assert totals[str(members[4].expert)] == (80, 80)
     html = page.content.decode()
     assert "⚑ Chuyên gia F7" in html and "Viện A" in html
 
@@ -652,3 +664,44 @@ def test_read_past_tasks_reads_xlsx(db):
     rows, problems = read_past_tasks(upload)
     assert problems == []
     assert [(r["code"], r["title"], r["year"]) for r in rows] == [("QG-9", "Tên", 2021)]
+
+
+# --- ending a task by DOST's choice; numbers in the seat lists ---------------------------------
+
+
+@pytest.mark.parametrize("step", [Step.PROPOSAL, Step.APPRAISAL])
+def test_withdrawing_or_rejecting_a_task_needs_its_reason(users, client_for, step):
+    task = _task(users, f"T-END-{step}", step)
+    client = client_for("dost")
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    ending = [s for s in (Step.WITHDRAWN, Step.REJECTED) if f'data-step="{s}"' in page]
+    assert ending  # the panel offers at least one way to end the task here
+    url = reverse("tasks:advance", args=[task.pk])
+    for to in ending:
+        response = _follow(client, url, {"to": to, "note": "   "})
+        said = " ".join(_messages(response))
+        assert "Reason: Give the reason" in said
+        task.refresh_from_db()
+        assert task.step == step and not TaskEvent.objects.filter(task=task).exists()
+    to = ending[0]
+    _follow(client, url, {"to": to, "note": "Đơn vị đề xuất rút lại"})
+    task.refresh_from_db()
+    assert task.step == to
+    assert TaskEvent.objects.get(task=task).note == "Đơn vị đề xuất rút lại"
+
+
+def test_the_reason_field_is_required_in_the_panel_for_an_ending_move(users, client_for):
+    task = _task(users, "T-END-FORM", Step.APPRAISAL)
+    panel = client_for("dost").get(reverse("tasks:detail", args=[task.pk])).context["staff_panel"]
+    notes = {m["step"]: m["form"]["note"] for m in panel["moves"]}
+    assert notes[Step.WITHDRAWN].field.required and notes[Step.WITHDRAWN].label == "Reason"
+    assert not notes[Step.DECISION].field.required  # any other move: a note if DOST wants one
+
+
+def test_candidate_matches_are_shown_in_the_project_number_format():
+    from stihub.tasks.staff_forms import candidate_choices
+
+    given = [(1, "Lê Văn An · Viện Khác", 0.32), (2, "Phạm Thị Bình · –", 0.5)]
+    with translation.override("vi"):
+        labels = [label for _pk, label in candidate_choices(given)]
+    assert labels == ["Lê Văn An · Viện Khác · 0,32", "Phạm Thị Bình · – · 0,50"]

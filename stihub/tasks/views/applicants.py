@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stihub.core.permissions import check, require
 from stihub.core.rules import is_dost
@@ -24,7 +25,14 @@ from stihub.core.uploads import kind_of
 
 from .. import profiles
 from ..choices import CouncilKind, DossierFileKind, DossierStatus, Step, TeamRole
-from ..forms import FILE_KINDS, DossierFileForm, DossierForm, ProposalForm, TeamFormSet
+from ..forms import (
+    FILE_KINDS,
+    DossierFileForm,
+    DossierForm,
+    ProposalForm,
+    SubmitForm,
+    TeamFormSet,
+)
 from ..lifecycle import council as council_of
 from ..models import Dossier, DossierFile, Task, TaskEvent, TeamMember
 from ..rules import EDITABLE_DOSSIER
@@ -97,9 +105,30 @@ def call_is_open(task: Task, today) -> bool:
     )
 
 
+# What the lead applicant (of the selected dossier) does at each step of the task from then on;
+# before the contract, DOST acts (`SELECTED_WAITS`).
+SELECTED_WAITS = gettext_lazy("Selected: DOST will appraise the budget and sign a contract.")
+SELECTED_NEXT = {
+    Step.CONTRACT: gettext_lazy(
+        "Sign the contract with DOST; then report progress on the task page."
+    ),
+    Step.EXECUTION: gettext_lazy("Report progress on the task page."),
+    Step.ACCEPTANCE: gettext_lazy("Prepare the results for the acceptance council."),
+    Step.REGISTRATION: gettext_lazy(
+        "Register the results with DOST; record how they are applied on the task page."
+    ),
+    Step.PUBLISHED: gettext_lazy("Record how the results are applied on the task page."),
+    Step.NOT_ACCEPTED: gettext_lazy("The acceptance council did not accept the results."),
+    Step.WITHDRAWN: gettext_lazy("The task was withdrawn."),
+}
+
+
 def next_action(dossier: Dossier, today) -> str:
-    """What the applicant should do next with `dossier`, in a sentence."""
+    """What the applicant should do next with `dossier`, in a sentence; for the selected
+    dossier, what the task's step asks of its lead."""
     task = dossier.task
+    if dossier.status == DossierStatus.SELECTED:
+        return str(SELECTED_NEXT.get(task.step, SELECTED_WAITS))
     if dossier.status in EDITABLE_DOSSIER:
         if not call_is_open(task, today):
             return _("The call is closed: the dossier can no longer be submitted.")
@@ -113,7 +142,6 @@ def next_action(dossier: Dossier, today) -> str:
     return {
         DossierStatus.SUBMITTED: _("Wait for DOST's completeness check."),
         DossierStatus.COMPLETE: _("Wait for the selection council."),
-        DossierStatus.SELECTED: _("Selected: DOST will appraise the budget and sign a contract."),
         DossierStatus.NOT_SELECTED: _("Not selected."),
         DossierStatus.WITHDRAWN: _("Withdrawn."),
     }.get(dossier.status, "")
@@ -226,6 +254,7 @@ def _dossier_page(request, dossier, status=200, **extra):
         "partners": dossier.partner_orgs.all(),
         "can_edit": request.user.has_perm("tasks.edit_dossier", dossier),
         "own": dossier.applicant_id == request.user.pk,
+        "confirm": SubmitForm(),
         **extra,
     }
     return render(request, "tasks/dossier.html", context, status=status)
@@ -239,7 +268,9 @@ def dossier(request, pk):
     return _dossier_page(request, found)
 
 
-def _edit_page(request, dossier, form=None, team=None, upload=None, status=200):
+def _edit_page(
+    request, dossier, form=None, team=None, upload=None, confirm=None, status=200, **extra
+):
     return render(
         request,
         "tasks/dossier_form.html",
@@ -249,37 +280,120 @@ def _edit_page(request, dossier, form=None, team=None, upload=None, status=200):
             "form": form or DossierForm(instance=dossier),
             "team": team or TeamFormSet(instance=dossier, prefix="team"),
             "upload": upload or DossierFileForm(),
+            "confirm": confirm or SubmitForm(),
             "files": dossier.files.all(),
             "own_expert": getattr(request.user, "expert", None),
+            **extra,
         },
         status=status,
     )
 
 
+def why_not_editable(dossier: Dossier) -> str:
+    """Why the dossier can no longer be edited, in a sentence for its applicant."""
+    if dossier.status not in EDITABLE_DOSSIER:
+        return _("This dossier is “%(status)s”: it can no longer be edited.") % {
+            "status": dossier.get_status_display()
+        }
+    return _("The call for this task is closed: the dossier can no longer be edited.")
+
+
+def _check_editable(request, dossier):
+    """None if the user may edit `dossier`; for its applicant, once it cannot be edited any
+    more, a redirect to the dossier's page saying why; anyone else is refused (403)."""
+    if dossier.applicant_id == request.user.pk and not request.user.has_perm(
+        "tasks.edit_dossier", dossier
+    ):
+        messages.info(request, why_not_editable(dossier))
+        return redirect("tasks:dossier", dossier.pk)
+    check(request, "tasks.edit_dossier", dossier)
+    return None
+
+
+def submit(dossier: Dossier, today) -> list[str]:
+    """Submit `dossier` if nothing is missing: what is missing (nothing submitted), or []. A
+    second submission sent at once changes nothing."""
+    missing = missing_parts(dossier, today)
+    if missing:
+        return missing
+    with transaction.atomic():
+        changed = Dossier.objects.filter(pk=dossier.pk, status__in=EDITABLE_DOSSIER).update(
+            status=DossierStatus.SUBMITTED
+        )
+        if changed:  # the history row
+            dossier.status, dossier.submitted_at = DossierStatus.SUBMITTED, timezone.now()
+            dossier.save()
+    return []
+
+
 @require("tasks.view_own")
 def dossier_edit(request, pk):
-    """The dossier's forms and team, saved together or not at all."""
+    """The dossier's forms and team, saved together or not at all; with "Save and submit"
+    (`action=submit`) and the confirmation ticked, then submitted in the same transaction. A
+    submission refused (parts missing, not confirmed) leaves the save standing, and says so."""
     found = _dossier(pk)
-    check(request, "tasks.edit_dossier", found)
+    if (refused := _check_editable(request, found)) is not None:
+        return refused
     if request.method != "POST":
         return _edit_page(request, found)
     form = DossierForm(request.POST, instance=found)
     team = TeamFormSet(request.POST, instance=found, prefix="team")
-    if form.is_valid() and team.is_valid():
-        with transaction.atomic():
-            form.save()
-            team.save()
+    confirm = SubmitForm(request.POST)
+    if not (form.is_valid() and team.is_valid()):
+        return _edit_page(request, found, form, team, confirm=confirm, status=400)
+    submitting = request.POST.get("action") == "submit"
+    confirmed = confirm.is_valid() and confirm.cleaned_data["confirm"]
+    missing = []
+    with transaction.atomic():
+        form.save()
+        team.save()
+        if submitting and confirmed:
+            missing = submit(found, timezone.localdate())
+    if not submitting:
         messages.success(request, _("The dossier was saved."))
         return redirect("tasks:dossier_edit", found.pk)
-    return _edit_page(request, found, form, team, status=400)
+    if not confirmed:
+        messages.error(
+            request,
+            _(
+                "The dossier was saved but not submitted: tick the confirmation that it is "
+                "final to submit it."
+            ),
+        )
+        return _edit_page(request, found, confirm=confirm, status=400, not_confirmed=True)
+    if missing:
+        messages.error(request, _("The dossier was saved but not submitted: parts are missing."))
+        return _edit_page(request, found, status=400, missing=missing)
+    messages.success(request, _("The dossier was saved and submitted."))
+    return redirect("tasks:dossier", found.pk)
+
+
+def remove_file(dossier: Dossier, pk) -> DossierFile:
+    """Delete a file of `dossier`: its row, and its stored file once the deletion is kept."""
+    found = get_object_or_404(DossierFile, dossier=dossier, pk=pk)
+    stored, storage = found.file.name, found.file.storage
+    with transaction.atomic():
+        found.delete()
+        if stored:
+            transaction.on_commit(lambda: storage.delete(stored))
+    return found
 
 
 @require("tasks.view_own")
 def dossier_file(request, pk):
-    """Attach a file to the dossier (checked: PDF, Word .docx or Excel .xlsx, size)."""
+    """Attach a file to the dossier (checked: PDF, Word .docx or Excel .xlsx, size), or remove
+    one (`remove=<file id>`) while the dossier can be edited."""
     found = _dossier(pk)
-    check(request, "tasks.edit_dossier", found)
+    if (refused := _check_editable(request, found)) is not None:
+        return refused
     if request.method != "POST":
+        return redirect("tasks:dossier_edit", found.pk)
+    if "remove" in request.POST:
+        raw = request.POST["remove"]
+        if not raw.isdigit():
+            raise Http404
+        removed = remove_file(found, int(raw))
+        messages.success(request, _("The file %(name)s was removed.") % {"name": removed.name})
         return redirect("tasks:dossier_edit", found.pk)
     upload = DossierFileForm(request.POST, request.FILES)
     if not upload.is_valid():
@@ -315,20 +429,19 @@ def file(request, pk):
 
 @require("tasks.view_own")
 def dossier_submit(request, pk):
-    """Submit the dossier: every required part is checked and what is missing is listed."""
+    """Submit the dossier once its applicant confirms it is final: every required part is
+    checked and what is missing is listed."""
     found = _dossier(pk)
-    check(request, "tasks.edit_dossier", found)
+    if (refused := _check_editable(request, found)) is not None:
+        return refused
     if request.method != "POST":
         return redirect("tasks:dossier", found.pk)
-    missing = missing_parts(found, timezone.localdate())
+    confirm = SubmitForm(request.POST)
+    if not (confirm.is_valid() and confirm.cleaned_data["confirm"]):
+        messages.error(request, _("Tick the confirmation that the dossier is final to submit it."))
+        return _dossier_page(request, found, status=400, confirm=confirm, not_confirmed=True)
+    missing = submit(found, timezone.localdate())
     if missing:
-        return _dossier_page(request, found, status=400, missing=missing)
-    with transaction.atomic():
-        changed = Dossier.objects.filter(pk=found.pk, status__in=EDITABLE_DOSSIER).update(
-            status=DossierStatus.SUBMITTED
-        )
-        if changed:  # the history row; a second submission sent at once changes nothing
-            found.status, found.submitted_at = DossierStatus.SUBMITTED, timezone.now()
-            found.save()
+        return _dossier_page(request, found, status=400, missing=missing, confirm=confirm)
     messages.success(request, _("Your dossier was submitted."))
     return redirect("tasks:dossier", found.pk)

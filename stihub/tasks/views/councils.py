@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stihub.core.formatting import num
 from stihub.core.permissions import check, require
 from stihub.core.uploads import DOCX
 from stihub.engines import council as engine
@@ -41,8 +42,8 @@ ROLE_RANK = {role: i for i, role in enumerate(engine.ROLE_ORDER)}
 SCORED = (DossierStatus.COMPLETE, DossierStatus.SELECTED, DossierStatus.NOT_SELECTED)
 
 
-def _candidates(task, kind, excluded, taken=(), q="", keep=()) -> list[tuple[int, str]]:
-    """(expert id, "name · workplace · match") of unconflicted experts not in `taken`, best
+def _candidates(task, kind, excluded, taken=(), q="", keep=()) -> list[tuple[int, str, float]]:
+    """(expert id, "name · workplace", match) of unconflicted experts not in `taken`, best
     match first, narrowed by a name search `q`; the experts of `keep` are always offered."""
     proposal = service.proposals_for(task, kind)[0]
     wanted = fold(q).strip()
@@ -57,9 +58,7 @@ def _candidates(task, kind, excluded, taken=(), q="", keep=()) -> list[tuple[int
     shown = [pair for pair in rows if pair[1].id in keep]
     shown += [pair for pair in rows if pair[1].id not in keep][: max(CANDIDATES - len(shown), 0)]
     shown.sort(key=lambda pair: (-pair[0], fold(pair[1].full_name)))
-    return [
-        (int(e.id), f"{e.full_name} · {e.organization or '–'} · {score:.2f}") for score, e in shown
-    ]
+    return [(int(e.id), f"{e.full_name} · {e.organization or '–'}", score) for score, e in shown]
 
 
 def _size(request, task) -> int:
@@ -179,14 +178,19 @@ def _conclusion_view(council) -> dict | None:
     names = found.get("members", {})
     rows = []
     for row in found.get("dossiers", []):
+        normalised = row.get("normalised", {})
         rows.append(
             {
                 **row,
+                "mean_text": num(row.get("mean_total")),
                 "outlier_list": [
-                    (names.get(m, m), gap) for m, gap in row.get("outliers", {}).items()
+                    (names.get(m, m), num(gap)) for m, gap in row.get("outliers", {}).items()
                 ],
+                # Each member's total and, beside it, the total on the council's common scale
+                # (the member's scores standardised across the dossiers they scored).
                 "total_list": [
-                    (names.get(m, m), total) for m, total in row.get("member_totals", {}).items()
+                    (names.get(m, m), num(total), num(normalised.get(m)))
+                    for m, total in row.get("member_totals", {}).items()
                 ],
             }
         )

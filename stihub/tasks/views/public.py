@@ -54,7 +54,6 @@ def register(request):
         "params": params,
         "steps": PUBLIC_STEP_CHOICES,
         "kinds": TaskKind.choices,
-        "years": [d.year for d in everything.dates("created_at", "year", order="DESC")],
         "stages": [
             {
                 "code": code,
