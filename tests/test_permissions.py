@@ -193,6 +193,8 @@ TABLE = {
     ("tasks:dossier_check", "POST"): DOST,
     ("tasks:past_import", "GET"): DOST,
     ("tasks:past_import", "POST"): DOST,
+    ("tasks:conflicts", "GET"): DOST,
+    ("tasks:conflicts", "POST"): DOST,
     ("tasks:council_new", "GET"): DOST,
     ("tasks:council_new", "POST"): DOST,
     ("tasks:council", "GET"): DOST,

@@ -12,7 +12,8 @@ from stihub.core.uploads import CSV, DOCX, JPEG, PDF, PNG, XLSX, check_upload
 from stihub.registry.importing import registry_limits
 
 from .choices import CouncilRole, RecordKind, Source, Step, TaskKind
-from .models import TaskRecord
+from .forms import ExpertIdField
+from .models import ExpertTie, Sanction, TaskRecord
 
 DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
 RECORD_FILES = [PDF, DOCX, XLSX, PNG, JPEG]
@@ -211,3 +212,40 @@ class ProfileForm(forms.Form):
                 ) from exc
             raise ValidationError(_("Not valid YAML: %(error)s") % {"error": problem}) from exc
         return data
+
+
+class TieForm(forms.ModelForm):
+    """A declared tie between two experts (relatives, co-authors): it excludes each from the
+    councils of the other's tasks."""
+
+    expert = ExpertIdField()
+    other = ExpertIdField()
+
+    class Meta:
+        model = ExpertTie
+        fields = ["expert", "other", "kind", "note"]
+
+    def clean(self):
+        data = super().clean()
+        one, two = data.get("expert"), data.get("other")
+        if one and two:
+            if one == two:
+                raise ValidationError(_("A tie joins two different people."))
+            pair = ExpertTie.objects.filter(kind=data.get("kind"))
+            if (
+                pair.filter(expert=one, other=two).exists()
+                or pair.filter(expert=two, other=one).exists()
+            ):
+                raise ValidationError(_("This tie is already declared."))
+        return data
+
+
+class SanctionForm(forms.ModelForm):
+    """A sanction barring an expert from councils until a date."""
+
+    expert = ExpertIdField()
+
+    class Meta:
+        model = Sanction
+        fields = ["expert", "until", "decision"]
+        widgets = {"until": DATE}

@@ -3,7 +3,7 @@ DOST's board, councils and regulation profiles."""
 
 from django.urls import path
 
-from .views import applicants, board, councils, inbox, profiles, public
+from .views import applicants, board, conflicts, councils, inbox, profiles, public
 
 app_name = "tasks"
 urlpatterns = [
@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/records/", board.record, name="record"),
     path("dossiers/<int:pk>/check/", board.dossier_check, name="dossier_check"),
     path("past/import/", board.past_import, name="past_import"),
+    path("conflicts/", conflicts.conflicts, name="conflicts"),
     path("<int:pk>/councils/<str:kind>/new/", councils.new, name="council_new"),
     path("councils/<int:pk>/", councils.council, name="council"),
     path("councils/<int:pk>/assign/", councils.assign, name="council_assign"),
