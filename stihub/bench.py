@@ -82,9 +82,16 @@ def in_process_rows() -> list[Row]:
         django.setup()
         from django.core.management import call_command
 
-        from stihub.engines import composite_bench, progress_bench, tasks_bench
+        from stihub.engines import (
+            composite_bench,
+            fair_bench,
+            matching_bench,
+            progress_bench,
+            tasks_bench,
+        )
 
         rows = [*progress_bench.bench(), *composite_bench.bench(), *tasks_bench.rows()]
+        rows += [*matching_bench.rows(), *fair_bench.rows()]
         call_command("migrate", verbosity=0)
         p95 = {}
         for scale in (1, 10):

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "stihub.programme",
     "stihub.reporting",
     "stihub.reports",
+    "stihub.market",
     "stihub.tasks",
     "stihub.registry",
     "stihub.jobs",

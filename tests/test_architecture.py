@@ -6,6 +6,7 @@ from pathlib import Path
 STIHUB = Path(__file__).resolve().parents[1] / "stihub"
 # Each app may import only the apps after it in this list (and the engines).
 LAYERS = [
+    "market",
     "tasks",
     "registry",
     "reports",
