@@ -41,6 +41,7 @@ from pathlib import Path
 
 import yaml
 
+from stihub.engines.id_csv import id_rows, split
 from stihub.engines.problems import DataError, Problem, gettext_noop
 from stihub.engines.text import fold
 
@@ -87,9 +88,6 @@ UNKNOWN_KEY = gettext_noop("Unknown key %(key)s; the keys are: %(known)s.")
 NEEDS_KEY = gettext_noop("The proposal needs %(key)s.")
 NOT_LIST = gettext_noop("%(key)s must be a list.")
 BAD_FIELD = gettext_noop("%(value)s is not a code of the fields of science (e.g. 2.2).")
-MISSING_COLUMNS = gettext_noop("Missing columns: %(columns)s.")
-EMPTY_ID = gettext_noop("The expert has no id.")
-DUPLICATE_ID = gettext_noop("The id %(value)s is already on row %(first)s.")
 BAD_DATE = gettext_noop("%(value)s is not a date: write dd/mm/yyyy or yyyy-mm-dd.")
 BAD_AFFILIATION = gettext_noop(
     "%(value)s is not an affiliation: write ORGANIZATION:YYYY-YYYY (or YYYY- while it lasts)."
@@ -128,10 +126,6 @@ class Expert:
     relatives: frozenset = field(default_factory=frozenset)
     coauthors: frozenset = field(default_factory=frozenset)
     sanctioned_until: dt.date | None = None
-
-
-def _split(text) -> tuple:
-    return tuple(p.strip() for p in str(text or "").split(";") if p.strip())
 
 
 def _as_list(value) -> tuple:
@@ -198,7 +192,7 @@ def _date(text):
 
 def _affiliations(text, line, problems) -> tuple:
     found = []
-    for part in _split(text):
+    for part in split(text):
         org, _, years = part.rpartition(":")
         match = _YEARS.match(years.strip())
         if not org.strip() or not match:
@@ -215,24 +209,9 @@ def _affiliations(text, line, problems) -> tuple:
 
 def read_experts(lines, problems: list) -> list[Expert]:
     """Experts from CSV lines (header first); problems appended with line and column."""
-    reader = csv.DictReader(lines)
-    headers = {(h or "").strip().lower(): h for h in reader.fieldnames or ()}
-    missing = [c for c in COLUMNS if c not in headers]
-    if missing:
-        problems.append(Problem(MISSING_COLUMNS, {"columns": ", ".join(missing)}, row=1))
-        return []
-    experts, seen = [], {}
-    for line, row in enumerate(reader, start=2):
-        cell = {c: (row.get(headers[c]) or "").strip() for c in COLUMNS}
-        if not any(cell.values()):
-            continue  # a blank line
-        if not cell["id"]:
-            problems.append(Problem(EMPTY_ID, row=line, column="id"))
-        elif cell["id"] in seen:
-            params = {"value": cell["id"], "first": seen[cell["id"]]}
-            problems.append(Problem(DUPLICATE_ID, params, row=line, column="id"))
-        seen.setdefault(cell["id"], line)
-        for code in _split(cell["fields"]):
+    experts = []
+    for line, cell in id_rows(lines, COLUMNS, problems):
+        for code in split(cell["fields"]):
             if not _FIELD.match(code):
                 problems.append(Problem(BAD_FIELD, {"value": code}, row=line, column="fields"))
         until = None
@@ -246,12 +225,12 @@ def read_experts(lines, problems: list) -> list[Expert]:
             Expert(
                 id=cell["id"],
                 full_name=cell["full_name"],
-                fields=_split(cell["fields"]),
-                keywords=_split(cell["keywords"]),
+                fields=split(cell["fields"]),
+                keywords=split(cell["keywords"]),
                 organization=cell["organization"],
                 past_affiliations=_affiliations(cell["past_affiliations"], line, problems),
-                relatives=frozenset(_split(cell["relatives"])),
-                coauthors=frozenset(_split(cell["coauthors"])),
+                relatives=frozenset(split(cell["relatives"])),
+                coauthors=frozenset(split(cell["coauthors"])),
                 sanctioned_until=until,
             )
         )

@@ -50,6 +50,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from stihub.engines.id_csv import id_rows, split
 from stihub.engines.matching_vocab import Vocabulary, load_vocabulary, residue_fold
 from stihub.engines.problems import DataError, Problem, gettext_noop
 from stihub.engines.similarity import STOP, spans
@@ -67,9 +68,6 @@ READY_STAGE = 6
 MAX_TERMS, MAX_VIA = 8, 5
 
 CANNOT_READ = gettext_noop("Cannot read %(file)s: %(error)s")
-MISSING_COLUMNS = gettext_noop("Missing columns: %(columns)s.")
-EMPTY_ID = gettext_noop("The row has no id.")
-DUPLICATE_ID = gettext_noop("The id %(value)s is already on row %(first)s.")
 NO_TEXT = gettext_noop("The row has neither a title nor a description.")
 BAD_FIELD = gettext_noop("%(value)s is not a code of the fields of science (e.g. 2.7).")
 BAD_SECTOR = gettext_noop("%(value)s is not a VSIC division: write two digits (e.g. 10).")
@@ -110,28 +108,9 @@ class Need:
 # --- reading the files -----------------------------------------------------------------------
 
 
-def _split(text: str) -> tuple:
-    return tuple(p.strip() for p in str(text or "").split(";") if p.strip())
-
-
 def _read(lines, columns, problems: list, make) -> list:
-    reader = csv.DictReader(lines)
-    headers = {(h or "").strip().lower(): h for h in reader.fieldnames or ()}
-    missing = [c for c in columns if c not in headers]
-    if missing:
-        problems.append(Problem(MISSING_COLUMNS, {"columns": ", ".join(missing)}, row=1))
-        return []
-    records, seen = [], {}
-    for line, row in enumerate(reader, start=2):
-        cell = {c: (row.get(headers[c]) or "").strip() for c in columns}
-        if not any(cell.values()):
-            continue  # a blank line
-        if not cell["id"]:
-            problems.append(Problem(EMPTY_ID, row=line, column="id"))
-        elif cell["id"] in seen:
-            params = {"value": cell["id"], "first": seen[cell["id"]]}
-            problems.append(Problem(DUPLICATE_ID, params, row=line, column="id"))
-        seen.setdefault(cell["id"], line)
+    records = []
+    for line, cell in id_rows(lines, columns, problems):
         if not cell["title"] and not cell["description"]:
             problems.append(Problem(NO_TEXT, row=line, column="title"))
         if cell.get("field") and not _FIELD.match(cell["field"]):
@@ -153,7 +132,7 @@ def read_offers(lines, problems: list) -> list[Offer]:
     def make(c):
         stage = int(c["stage"]) if c["stage"] else None
         return Offer(c["id"], c["title"], c["description"], c["field"], c["sector"],
-                     c["region"], stage, _split(c["keywords"]))  # fmt: skip
+                     c["region"], stage, split(c["keywords"]))  # fmt: skip
 
     return _read(lines, OFFER_COLUMNS, problems, make)
 
@@ -163,7 +142,7 @@ def read_needs(lines, problems: list) -> list[Need]:
 
     def make(c):
         return Need(c["id"], c["title"], c["description"], c["sector"], c["region"],
-                    _split(c["keywords"]))  # fmt: skip
+                    split(c["keywords"]))  # fmt: skip
 
     return _read(lines, NEED_COLUMNS, problems, make)
 
