@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("stihub.reports.urls")),
     path("registry/", include("stihub.registry.urls")),
     path("tasks/", include("stihub.tasks.urls")),
+    path("market/", include("stihub.market.urls")),
     path("health/", core_views.health, name="health"),
     path("history/<str:app_label>/<str:model_name>/<int:pk>/", core_views.history, name="history"),
     path("accounts/login/", accounts.sign_in, name="login"),

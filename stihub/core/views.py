@@ -108,3 +108,13 @@ def health(request):
     """The process answers: for a load balancer, and the baseline of `make bench` (the cheapest
     page a Django process serves). It does not touch the database."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def query_with(params, **changes) -> str:
+    """The query string of `params` with `changes` (None removes a parameter)."""
+    params = params.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value is not None:
+            params[key] = value
+    return params.urlencode()

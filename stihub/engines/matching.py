@@ -369,6 +369,12 @@ class Index:
             for minus, offer_id, i in ranked[:top]
         ]
 
+    def explain(self, need: Need, i: int) -> tuple[float, dict]:
+        """The score of offer number `i` for `need` and why it matches (for one pair)."""
+        score, context = self.scores(need)
+        context["typed"] = terms(need, self.method, self.vocabulary)
+        return round(float(score[i]), 4), self.why(i, context)
+
     def why(self, i: int, context: dict) -> dict:
         """Why offer number `i` matches (`context` from `scores`, with the need's own terms
         as "typed"): shared terms as the offer writes them, the vocabulary links that

@@ -155,7 +155,7 @@ class ProposalForm(forms.ModelForm):
         return "; ".join(dict.fromkeys(words))
 
 
-def _decimal(value) -> Decimal | None:
+def million_vnd(value) -> Decimal | None:
     if value is None:
         return None
     try:
@@ -204,10 +204,10 @@ class DossierForm(forms.ModelForm):
         return months
 
     def clean_budget_state(self):
-        return _decimal(self.cleaned_data["budget_state"])
+        return million_vnd(self.cleaned_data["budget_state"])
 
     def clean_budget_other(self):
-        return _decimal(self.cleaned_data.get("budget_other")) or Decimal(0)
+        return million_vnd(self.cleaned_data.get("budget_other")) or Decimal(0)
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from stihub.core.permissions import require
+from stihub.core.views import query_with
 
 from .. import search
 from ..facets import facets as facets_of
@@ -122,17 +123,6 @@ def _table(name: str, rows, staff: bool):
     ]
 
 
-def _with(params, **changes) -> str:
-    """The query string of `params` with `changes` (None removes a parameter)."""
-    params = params.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return params.urlencode()
-
-
 def _facets(facets, params):
     """Each facet's values with counts and the link that adds (or, if chosen, removes) it."""
     found = []
@@ -146,7 +136,7 @@ def _facets(facets, params):
                         "label": label,
                         "count": count,
                         "chosen": chosen == value,
-                        "query": _with(
+                        "query": query_with(
                             params, page=None, **{facet.param: None if chosen == value else value}
                         ),
                     }
@@ -237,8 +227,8 @@ def listing(request, registry, **kwargs):
             rows=rows,
             facets=_facets(facets, params),
             searched=filterset.query is not None,
-            previous=_with(params, page=page["previous"]) if page["previous"] else "",
-            next=_with(params, page=page["next"]) if page["next"] else "",
+            previous=query_with(params, page=page["previous"]) if page["previous"] else "",
+            next=query_with(params, page=page["next"]) if page["next"] else "",
         )
     partial = request.headers.get("HX-Request") == "true"
     template = "registry/_results.html" if partial else "registry/list.html"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from stihub.core.permissions import require
 from stihub.core.rules import is_dost
+from stihub.core.views import query_with
 
 from ..choices import RecordKind, Step, TaskKind
 from ..duplicates import matches
@@ -28,15 +29,6 @@ PAGE_SIZE = 25
 def public_tasks():
     """The tasks of the public register."""
     return Task.objects.filter(step__in=PUBLIC_STEPS)
-
-
-def _with(params, **changes) -> str:
-    params = params.copy()
-    for key, value in changes.items():
-        params.pop(key, None)
-        if value is not None:
-            params[key] = value
-    return params.urlencode()
 
 
 @require("tasks.view_register")
@@ -60,7 +52,7 @@ def register(request):
                 "label": label,
                 "count": everything.filter(step__in=steps).count(),
                 "chosen": params.get("stage") == code,
-                "query": _with(
+                "query": query_with(
                     params, stage=None if params.get("stage") == code else code, page=None
                 ),
             }
@@ -74,8 +66,10 @@ def register(request):
         context.update(
             page=page,
             searched=filterset.query is not None,
-            previous=_with(params, page=page.previous_page_number()) if page.has_previous() else "",
-            next=_with(params, page=page.next_page_number()) if page.has_next() else "",
+            previous=(
+                query_with(params, page=page.previous_page_number()) if page.has_previous() else ""
+            ),
+            next=query_with(params, page=page.next_page_number()) if page.has_next() else "",
         )
     partial = request.headers.get("HX-Request") == "true"
     template = "tasks/_register_results.html" if partial else "tasks/register.html"

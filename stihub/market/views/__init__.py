@@ -1,0 +1,1 @@
+"""The technology market's pages."""
