@@ -69,7 +69,6 @@ class ListingForm(forms.ModelForm):
             "summary": TEXTAREA,
             "description": TEXTAREA,
             "advantages": TEXTAREA,
-            "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, kind=None, **kwargs):
@@ -171,10 +170,7 @@ class WithdrawForm(forms.Form):
 
 
 class RenewForm(forms.Form):
-    until = forms.DateField(
-        label=_("Keep on the market until"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    until = forms.DateField(label=_("Keep on the market until"), help_text=_("dd/mm/yyyy"))
 
 
 class FeedbackForm(forms.Form):

@@ -123,8 +123,9 @@ def offers_for(need: Listing, user, top: int = TOP, request=None) -> list[Match]
 
 
 def needs_for(offer: Listing, user, top: int = TOP, request=None) -> list[Match]:
-    """The live needs `offer` could serve, best first (the offer owner's own left out); empty
-    when the offer is not on the market (not in the index)."""
+    """The live needs `offer` could serve (those for which it ranks among the `TOP` offers on
+    the market), best first, the offer owner's own left out; empty when the offer is not on
+    the market (not in the index)."""
     built = offer_index(request)
     position = built.position.get(offer.pk)
     if position is None:
@@ -132,8 +133,10 @@ def needs_for(offer: Listing, user, top: int = TOP, request=None) -> list[Match]
     needs = list(listings.live(Kind.NEED).exclude(owner_id=offer.owner_id).order_by("pk"))
     scored = []
     for need in needs:
-        score = float(built.index.scores(as_need(need))[0][position])
-        if score > 0:
+        scores = built.index.scores(as_need(need))[0]
+        score = float(scores[position])
+        # a need it could serve: one for which the offer is among the `TOP` best on the market
+        if score > 0 and int((scores > score).sum()) < TOP:
             scored.append((-round(score, 4), need.pk, need))
     scored.sort(key=lambda s: s[:2])
     judged = _feedback(user, [(n.pk, offer.pk) for _s, _p, n in scored[:top]])
