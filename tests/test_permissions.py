@@ -36,6 +36,13 @@ DOSSIER_VIEWERS = frozenset({"expert", "dost", "admin"})
 # The scientist holds the `world`'s council seats (declaring on one council, reviewing on another).
 SEAT_HOLDER = frozenset({"scientist"})
 
+# The technology market of the `world`: the outsider's published offer, in which the expert
+# expressed interest (a connection); the scientist's published need; a published fair whose
+# registration is open, the reporter and the expert taking part.
+OFFER_OWNER = frozenset({"outsider"})
+NEED_JUDGES = frozenset({"scientist", "dost", "admin"})
+FAIR_PARTICIPANTS = frozenset({"reporter", "expert"})
+
 # (route name, method) -> roles allowed. Admin pages: see test_admin_pages_follow_the_rule.
 TABLE = {
     ("home", "GET"): EVERYONE,
@@ -208,6 +215,44 @@ TABLE = {
     ("tasks:profile_new", "POST"): DOST,
     ("task-list", "GET"): EVERYONE,
     ("task-detail", "GET"): EVERYONE,
+    # The technology market. A connection the user is no party to is a 404 (counted allowed).
+    ("market:market", "GET"): EVERYONE,
+    ("market:detail", "GET"): EVERYONE,
+    ("market:new", "GET"): SIGNED_IN,
+    ("market:new", "POST"): SIGNED_IN,
+    ("market:mine", "GET"): SIGNED_IN,
+    ("market:edit", "GET"): OFFER_OWNER,
+    ("market:edit", "POST"): OFFER_OWNER,
+    ("market:renew", "POST"): OFFER_OWNER,
+    ("market:withdraw", "POST"): OFFER_OWNER,
+    ("market:feedback", "POST"): NEED_JUDGES,
+    ("market:moderation", "GET"): DOST,
+    ("market:moderate", "POST"): DOST,
+    ("market:import", "GET"): DOST,
+    ("market:import", "POST"): DOST,
+    ("market:export", "GET"): DOST,
+    ("market:interest", "GET"): SIGNED_IN - OFFER_OWNER,
+    ("market:interest", "POST"): SIGNED_IN - OFFER_OWNER,
+    ("market:connections", "GET"): SIGNED_IN,
+    ("market:connection", "GET"): SIGNED_IN,
+    ("market:connection_step", "POST"): SIGNED_IN,
+    ("market:report", "GET"): DOST,
+    ("market:fairs", "GET"): EVERYONE,
+    ("market:fair_new", "GET"): DOST,
+    ("market:fair_new", "POST"): DOST,
+    ("market:fair", "GET"): EVERYONE,
+    ("market:fair_edit", "GET"): DOST,
+    ("market:fair_edit", "POST"): DOST,
+    ("market:fair_register", "GET"): SIGNED_IN,
+    ("market:fair_register", "POST"): SIGNED_IN,
+    ("market:fair_request", "POST"): FAIR_PARTICIPANTS,
+    ("market:fair_schedule", "GET"): FAIR_PARTICIPANTS | DOST,
+    ("market:fair_schedule", "POST"): DOST,
+    ("market:meeting", "POST"): DOST,
+    ("market-offer-list", "GET"): EVERYONE,
+    ("market-offer-detail", "GET"): EVERYONE,
+    ("market-need-list", "GET"): EVERYONE,
+    ("market-need-detail", "GET"): EVERYONE,
 }
 
 
@@ -365,7 +410,59 @@ def world(nghe_an, users, tmp_path):
         evidence=evidence,
         submission=submission,
         **tasks_world(users, organization),
+        **market_world(users),
     )
+
+
+def market_world(users) -> dict:
+    """The outsider's published offer with the expert's interest in it, the scientist's
+    published need, and a published fair (registration open) where the reporter asked the
+    expert for a meeting, scheduled."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from stihub.market import brokerage, listings
+    from stihub.market.models import Fair, Listing, Meeting, MeetingRequest, Participant
+
+    today = timezone.localdate()
+
+    def published(kind, owner, title):
+        listing = Listing(
+            kind=kind, title=title, summary="Tóm tắt đủ dài của tin đăng này.",
+            expires_on=today + dt.timedelta(days=30), owner=users[owner], owner_name="Viện X",
+            contact_name="Nguyễn Văn A", contact_email="a@example.vn",
+        )  # fmt: skip
+        listings.save_new(listing, submit=True)
+        return listings.moderate(listing, users["dost"], "published")
+
+    offer = published("offer", "outsider", "Vắc xin phòng bệnh hô hấp cho gà")
+    need = published("need", "scientist", "Gà chết nhiều khi trời nồm ẩm")
+    connection = brokerage.express_interest(offer, users["expert"], "Chuyên gia", "Quan tâm")
+    fair = Fair.objects.create(
+        code="ketnoi-test", kind="connection", title="Kết nối cung cầu (test)", venue="Vinh",
+        starts_on=today + dt.timedelta(days=20), ends_on=today + dt.timedelta(days=20),
+        registration_closes_on=today + dt.timedelta(days=10), published=True,
+    )  # fmt: skip
+    first = Participant.objects.create(
+        fair=fair, user=users["reporter"], name="Sở Công Thương", role="exhibitor"
+    )
+    second = Participant.objects.create(
+        fair=fair, user=users["expert"], name="Chuyên gia", role="visitor"
+    )
+    asked = MeetingRequest.objects.create(fair=fair, requester=first, counterpart=second)
+    starts = timezone.now() + dt.timedelta(days=20)
+    meeting = Meeting.objects.create(
+        fair=fair, request=asked, first=first, second=second, starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=20), table="T1",
+    )  # fmt: skip
+    return {
+        "offer": offer,
+        "need": need,
+        "connection": connection,
+        "fair": fair,
+        "meeting": meeting,
+    }
 
 
 def tasks_world(users, organization) -> dict:
@@ -492,6 +589,24 @@ def url_of(name: str, w) -> str:
         "tasks:minutes": {"pk": w.council.pk},
         "tasks:profile": {"pk": w.profile.pk},
         "task-detail": {"pk": w.task.pk},
+        "market:detail": {"pk": w.offer.pk},
+        "market:new": {"kind": "need"},
+        "market:edit": {"pk": w.offer.pk},
+        "market:renew": {"pk": w.offer.pk},
+        "market:withdraw": {"pk": w.offer.pk},
+        "market:feedback": {"pk": w.need.pk},
+        "market:moderate": {"pk": w.offer.pk},
+        "market:interest": {"pk": w.offer.pk},
+        "market:connection": {"pk": w.connection.pk},
+        "market:connection_step": {"pk": w.connection.pk},
+        "market:fair": {"pk": w.fair.pk},
+        "market:fair_edit": {"pk": w.fair.pk},
+        "market:fair_register": {"pk": w.fair.pk},
+        "market:fair_request": {"pk": w.fair.pk},
+        "market:fair_schedule": {"pk": w.fair.pk},
+        "market:meeting": {"pk": w.meeting.pk},
+        "market-offer-detail": {"pk": w.offer.pk},
+        "market-need-detail": {"pk": w.need.pk},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 

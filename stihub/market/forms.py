@@ -7,8 +7,10 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from stihub.core.forms import NumberField
+from stihub.core.parameters import IntegerParameterField
 from stihub.monitoring.filters import ChoiceFilter, CodeFilter
 from stihub.registry import search
 from stihub.registry.filters import SearchFilter
@@ -180,6 +182,13 @@ class FeedbackForm(forms.Form):
     )
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9})
+class StageFilter(django_filters.NumberFilter):
+    """A readiness level in ASCII digits, 1 to 9; anything else is refused (400)."""
+
+    field_class = IntegerParameterField
+
+
 class MarketFilter(django_filters.FilterSet):
     """The marketplace's filters: words (marks optional, each beginning a word of the code,
     title, summary, description or keywords), kind, sector, field, readiness, partnership."""
@@ -192,7 +201,7 @@ class MarketFilter(django_filters.FilterSet):
         method="filter_field",
         help_text=_("A code of the classification of S&T fields: 2 (with its subfields) or 2.2."),
     )
-    stage = django_filters.NumberFilter(
+    stage = StageFilter(
         label=_("Readiness at least (TRL)"), field_name="stage", lookup_expr="gte",
         min_value=1, max_value=9,
     )  # fmt: skip

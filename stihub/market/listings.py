@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from stihub.core.rules import is_dost
 
 from .choices import CODE_PREFIX, Status, Step
-from .models import Connection, Listing
+from .models import Connection, ConnectionEvent, Listing
 
 MAX_MONTHS = 12  # a listing is published, or renewed, for at most a year at a time
 ANONYMOUS = gettext_lazy("Hidden until contacts are released (through DOST)")
@@ -139,13 +139,13 @@ def withdraw(listing: Listing, reason: str) -> Listing:
 
 def contacts_released_to(user, listing: Listing) -> bool:
     """Whether `user` may see who owns `listing` and how to reach them: its owner, DOST, and
-    whoever the owner released their contacts to (a connection past the interest step)."""
+    whoever the owner released their contacts to (a connection that went through that step)."""
     if not user.is_authenticated:
         return False
     if listing.owner_id == user.pk or is_dost(user):
         return True
-    released = Connection.objects.filter(listing=listing, requester=user).exclude(
-        step=Step.INTEREST
+    released = ConnectionEvent.objects.filter(
+        connection__listing=listing, connection__requester=user, step=Step.CONTACT
     )
     # Whoever expressed interest from their own listing showed themselves to its owner.
     shown = Connection.objects.filter(source=listing, listing__owner=user)

@@ -23,13 +23,15 @@ SOON = dt.timedelta(days=30)
 def queue(request):
     today = timezone.localdate()
     rows = Listing.objects.select_related("owner", "field")
+    pending = list(rows.filter(status=Status.PENDING).order_by("submitted_at", "pk"))
+    for listing in pending:  # a form each, its fields' ids apart
+        listing.form = ModerationForm(auto_id=f"moderate-{listing.pk}-%s")
     context = {
-        "pending": rows.filter(status=Status.PENDING).order_by("submitted_at", "pk"),
+        "pending": pending,
         "returned": rows.filter(status=Status.RETURNED).order_by("-updated_at")[:50],
         "expiring": listings.live()
         .filter(expires_on__lte=today + SOON)
         .order_by("expires_on", "pk"),
-        "form": ModerationForm(),
     }
     return render(request, "market/moderation.html", context)
 

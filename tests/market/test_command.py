@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-MARKET = Path(__file__).parent / "fixtures" / "market"
+MARKET = Path(__file__).parents[1] / "fixtures" / "market"
 
 
 def stihub(*args):
@@ -15,7 +15,7 @@ def stihub(*args):
         capture_output=True,
         text=True,
         env={"STIHUB_DEBUG": "1", "PATH": "/usr/bin:/bin"},
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
     )
 
 
