@@ -519,10 +519,13 @@ def main(argv=None) -> None:
     parser.add_argument("--no-server", action="store_true", help="in-process figures only")
     args = parser.parse_args(argv)
     rows = [] if args.no_server else server_rows(args)
+    from stihub.market import bench_pages
     from stihub.registry import bench_search
     from stihub.tasks import bench_council
 
-    rows = in_process_rows() + bench_search.rows() + bench_council.rows() + rows
+    rows = (
+        in_process_rows() + bench_search.rows() + bench_council.rows() + bench_pages.rows() + rows
+    )
     width = max(len(r[0]) for r in rows)
     figure = max(len(r[1]) for r in rows)
     print(f"{'measure':<{width}}  {'figure':>{figure}}  goal")

@@ -30,12 +30,31 @@ def fresh_rate_counts():
 
 
 @pytest.fixture
-def data(nghe_an):
+def data(nghe_an, users):
     indicator = Indicator.objects.get(code="IP_REGISTRATIONS")
+    _market(users["expert"])
     return [
         Observation.objects.create(status="approved", indicator=indicator, year=y, value=3)
         for y in (2023, 2024)
     ]
+
+
+def _market(owner) -> None:
+    """An offer and a need on the market, one of them anonymous: rows for the market's API."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from stihub.market.models import Listing
+
+    for n, kind in enumerate(("offer", "need")):
+        Listing.objects.create(
+            code=f"X-{n}", kind=kind, status="published", title="Máy sấy nông sản bơm nhiệt",
+            summary="Sấy lạc, ngô và dược liệu.", stage=7, partnership="licence; transfer",
+            keywords="máy sấy; bơm nhiệt", expires_on=timezone.localdate() + dt.timedelta(days=9),
+            owner=owner, owner_name="Viện X", anonymous=bool(n), contact_name="A",
+            published_at=timezone.now(),
+        )  # fmt: skip
 
 
 def refused(response, parameter):

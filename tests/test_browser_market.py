@@ -9,9 +9,7 @@ folder). Skipped without Debian's chromium (see test_browser.py).
 """
 
 import datetime as dt
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -19,12 +17,12 @@ from django.utils import timezone
 from stihub.market import listings
 from stihub.market.models import Connection, Listing
 
-from .conftest import PASSWORD, authenticator, code_now
+from .browser import send
+from .browser import shot as browser_shot
+from .browser import sign_in as browser_sign_in
+from .conftest import authenticator
 from .test_browser import pytestmark  # noqa: F401 - the same skip and marker
 
-ARTIFACTS = Path(
-    os.environ.get("STIHUB_ARTIFACTS", Path(__file__).parent.parent / "var" / "artifacts")
-)
 OFFERS = [
     (
         "Vắc xin phòng bệnh hô hấp và chuồng kín kiểm soát ẩm cho gà",
@@ -52,30 +50,11 @@ OFFERS = [
 
 
 def shot(page, name: str) -> None:
-    folder = ARTIFACTS / "market"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    browser_shot(page, "market", name)
 
 
 def sign_in(browser, url, username, device=None):
-    """A page of a new browser context (a person's own browser) signed in as `username`; with
-    `device`, the two-step verification code too (DOST)."""
-    page = browser.new_context().new_page()
-    page.goto(url + "/accounts/login/?next=/market/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    if device is not None:
-        page.fill("#id_code", code_now(device))
-        page.click("form.stacked button[type=submit]")
-    page.wait_for_url("**/market/")
-    return page
-
-
-def send(page, selector: str) -> None:
-    """Click a form's button and wait for the page the server answers with."""
-    with page.expect_navigation():
-        page.click(selector)
+    return browser_sign_in(browser, url, username, device, landing="/market/")
 
 
 def step(page, url, connection, name, **data) -> Connection:

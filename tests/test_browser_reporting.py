@@ -5,19 +5,14 @@ Each step leaves a screenshot in `var/artifacts/reporting/` (STIHUB_ARTIFACTS ov
 folder), kept as the record of the run. Skipped without Debian's chromium (see test_browser.py).
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
 from stihub.monitoring.models import Indicator, Observation
 
+from .browser import shot as browser_shot
 from .conftest import PASSWORD, authenticator, code_now
 from .test_browser import pytestmark  # noqa: F401 - the same skip and marker
 
-ARTIFACTS = Path(
-    os.environ.get("STIHUB_ARTIFACTS", Path(__file__).parent.parent / "var" / "artifacts")
-)
 YEAR = 2025
 
 
@@ -39,9 +34,7 @@ def hightech(transactional_db, users):
 
 
 def shot(page, name: str) -> None:
-    folder = ARTIFACTS / "reporting"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    browser_shot(page, "reporting", name)
 
 
 def public_value(browser, live_server) -> str:

@@ -10,7 +10,6 @@ folder). Skipped without Debian's chromium (see test_browser.py).
 
 import datetime as dt
 import io
-import os
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -31,21 +30,18 @@ from stihub.tasks.models import (
     TaskRecord,
 )
 
-from .conftest import PASSWORD, authenticator, code_now, make_user
+from .browser import send, sign_in
+from .browser import shot as browser_shot
+from .conftest import authenticator, make_user
 from .test_browser import pytestmark  # noqa: F401 - the same skip and marker
 
-ARTIFACTS = Path(
-    os.environ.get("STIHUB_ARTIFACTS", Path(__file__).parent.parent / "var" / "artifacts")
-)
 KEYWORDS = "cam; giống cây trồng; sạch bệnh"
 # A PDF as the upload check knows one (it starts with %PDF-): the signed forms of the dossier.
 PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 def shot(page, name: str) -> None:
-    folder = ARTIFACTS / "tasks"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    browser_shot(page, "tasks", name)
 
 
 @pytest.fixture
@@ -95,27 +91,6 @@ def world(transactional_db, users):
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def sign_in(browser, url, username, device=None):
-    """A page of a new browser context (a person's own browser) signed in as `username`; with
-    `device`, the two-step verification code too (DOST)."""
-    page = browser.new_context().new_page()
-    page.goto(url + "/accounts/login/?next=/tasks/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    if device is not None:
-        page.fill("#id_code", code_now(device))
-        page.click("form.stacked button[type=submit]")
-    page.wait_for_url("**/tasks/")
-    return page
-
-
-def send(page, selector: str) -> None:
-    """Click a form's button and wait for the page the server answers with."""
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def day(date: dt.date) -> str:

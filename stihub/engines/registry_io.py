@@ -160,7 +160,7 @@ def parse_table(
     records = [(n, r) for n, r in records if not all(blank(c) for c in r)]
     if not records:
         raise DataError([Problem(EMPTY, sheet=sheet)])
-    positions = _header(contract, records[0], sheet, problems)
+    positions = header_positions(contract, records[0], sheet, problems)
     if problems:
         raise DataError(problems)
     if len(records) == 1:
@@ -193,7 +193,12 @@ def parse_table(
     return rows
 
 
-def _header(contract, header_record, sheet, problems) -> dict[str, tuple[int, str]]:
+def header_positions(
+    contract, header_record, sheet, problems, required=None
+) -> dict[str, tuple[int, str]]:
+    """{key: (position, header as written)} of a header row whose cells name the columns of
+    `contract` by key or label (marks and case aside); unknown, repeated and missing columns
+    (`required` keys, else the columns marked required) appended to `problems`."""
     line, cells = header_record
     names = {}
     for c in contract:
@@ -214,9 +219,11 @@ def _header(contract, header_record, sheet, problems) -> dict[str, tuple[int, st
             problems.append(Problem(TWICE, {"name": written}, sheet, line, written))
         else:
             found[key] = (i, written)
-    for c in contract:
-        if c.required and c.key not in found:
-            problems.append(Problem(MISSING, {"name": f"{c.key} ({c.label})"}, sheet, line))
+    needed = [c.key for c in contract if c.required] if required is None else list(required)
+    labels = {c.key: c.label for c in contract}
+    for key in needed:
+        if key not in found:
+            problems.append(Problem(MISSING, {"name": f"{key} ({labels[key]})"}, sheet, line))
     return found
 
 

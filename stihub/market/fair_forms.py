@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy
 
 from . import fairs as service
 from .choices import ParticipantRole
+from .forms import DATE
 from .listings import live
 from .models import Fair, Meeting, MeetingRequest, Participant
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MAX_DAYS = 31  # an event's days, so that its grid of slots stays readable
 MAX_TABLES = 200

@@ -12,8 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from stihub.core.forms import NumberField
 from stihub.core.parameters import IntegerParameterField
 from stihub.monitoring.filters import ChoiceFilter, CodeFilter
-from stihub.registry import search
-from stihub.registry.filters import SearchFilter
+from stihub.registry.filters import WordsFilterSet
 from stihub.registry.models import FieldOfScience, Industry, Organization
 from stihub.tasks.forms import million_vnd
 
@@ -22,6 +21,8 @@ from .listings import MAX_MONTHS, add_months
 from .models import Listing
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
+# A date picked in the browser's calendar (sent as ISO, shown in the user's language).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def divisions():
@@ -68,6 +69,7 @@ class ListingForm(forms.ModelForm):
             "contact_name", "contact_email", "contact_phone",
         ]  # fmt: skip
         widgets = {
+            "expires_on": DATE,
             "summary": TEXTAREA,
             "description": TEXTAREA,
             "advantages": TEXTAREA,
@@ -172,7 +174,7 @@ class WithdrawForm(forms.Form):
 
 
 class RenewForm(forms.Form):
-    until = forms.DateField(label=_("Keep on the market until"), help_text=_("dd/mm/yyyy"))
+    until = forms.DateField(label=_("Keep on the market until"), widget=DATE)
 
 
 class FeedbackForm(forms.Form):
@@ -189,11 +191,11 @@ class StageFilter(django_filters.NumberFilter):
     field_class = IntegerParameterField
 
 
-class MarketFilter(django_filters.FilterSet):
+class MarketFilter(WordsFilterSet):
     """The marketplace's filters: words (marks optional, each beginning a word of the code,
     title, summary, description or keywords), kind, sector, field, readiness, partnership."""
 
-    q = SearchFilter(method="filter_q")
+    newest = ("-published_at", "-pk")
     kind = ChoiceFilter(label=_("Kind"), choices=Kind.choices)
     sector = CodeFilter(label=_("Sector (VSIC division)"), help_text=_("Two digits, e.g. 10."))
     field = CodeFilter(
@@ -213,31 +215,9 @@ class MarketFilter(django_filters.FilterSet):
         model = Listing
         fields = ["q", "kind", "sector", "field", "stage", "partnership"]
 
-    def filter_q(self, queryset, name, value):
-        return search.match(queryset, search.parse(value), index=False)
-
     def filter_field(self, queryset, name, value):
         # A level-1 code takes in its level-2 fields: "2" finds listings under "2.7".
         return queryset.filter(Q(field__code=value) | Q(field__parent__code=value))
 
     def filter_partnership(self, queryset, name, value):
         return queryset.filter(partnership__regex=rf"(^|; ){value}(;|$)")
-
-    @property
-    def query(self):
-        return search.parse(self.form.cleaned_data.get("q")) if self.is_valid() else None
-
-    @property
-    def labelled_errors(self) -> list[tuple[str, list[str]]]:
-        fields = self.form.fields
-        return [
-            (str(fields[name].label) if name in fields else "", list(errors))
-            for name, errors in self.errors.items()
-        ]
-
-    def filter_queryset(self, queryset):
-        rows = super().filter_queryset(queryset)
-        query = self.query
-        if query is None:
-            return rows.order_by("-published_at", "-pk")
-        return search.order(rows, query)

@@ -6,12 +6,14 @@ or not) is kept with the rank and score it had, for evaluating the method.
 
 Each process keeps one index of the live offers and rebuilds it when they changed: the version
 is read in one cheap query (count and latest change of the live offers, and the day, since
-offers expire), at most once per request.
+offers expire), at most once per request. For the offers' pages it keeps, likewise, the best
+offers of every live need (`served`), ranked again when the offers or the needs changed.
 """
 
 import threading
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -122,6 +124,43 @@ def offers_for(need: Listing, user, top: int = TOP, request=None) -> list[Match]
     ]
 
 
+def _needs_version() -> tuple:
+    figures = listings.live(Kind.NEED).aggregate(n=Count("pk"), changed=Max("updated_at"))
+    return figures["n"], figures["changed"]
+
+
+@dataclass(frozen=True)
+class _Served:
+    version: tuple
+    needs: dict  # offer pk -> [(score, need pk, need owner's id)]
+
+
+_served: _Served | None = None
+
+
+def served(built: _Built) -> dict:
+    """{offer pk: [(score, need pk, owner id)]}: for every live need, the offers among its
+    `TOP` best on the market (ties kept). Ranked once for each version of the live offers and
+    needs, then looked up: an offer's page reads it instead of scoring every need."""
+    global _served
+    version = (built.version, _needs_version())
+    with _lock:
+        if _served is None or _served.version != version:
+            pks = {i: pk for pk, i in built.position.items()}
+            found: dict[int, list] = {}
+            for need in listings.live(Kind.NEED).order_by("pk"):
+                scores = built.index.scores(as_need(need))[0]
+                kept = np.flatnonzero(scores > 0)
+                if len(kept) > TOP:
+                    kth = np.partition(scores[kept], -TOP)[-TOP]
+                    kept = kept[scores[kept] >= kth]
+                for i in kept:
+                    row = (round(float(scores[i]), 4), need.pk, need.owner_id)
+                    found.setdefault(pks[int(i)], []).append(row)
+            _served = _Served(version, found)
+        return _served.needs
+
+
 def needs_for(offer: Listing, user, top: int = TOP, request=None) -> list[Match]:
     """The live needs `offer` could serve (those for which it ranks among the `TOP` offers on
     the market), best first, the offer owner's own left out; empty when the offer is not on
@@ -130,20 +169,14 @@ def needs_for(offer: Listing, user, top: int = TOP, request=None) -> list[Match]
     position = built.position.get(offer.pk)
     if position is None:
         return []
-    needs = list(listings.live(Kind.NEED).exclude(owner_id=offer.owner_id).order_by("pk"))
-    scored = []
-    for need in needs:
-        scores = built.index.scores(as_need(need))[0]
-        score = float(scores[position])
-        # a need it could serve: one for which the offer is among the `TOP` best on the market
-        if score > 0 and int((scores > score).sum()) < TOP:
-            scored.append((-round(score, 4), need.pk, need))
-    scored.sort(key=lambda s: s[:2])
-    judged = _feedback(user, [(n.pk, offer.pk) for _s, _p, n in scored[:top]])
+    rows = [r for r in served(built).get(offer.pk, ()) if r[2] != offer.owner_id]
+    rows = sorted(rows, key=lambda r: (-r[0], r[1]))[:top]
+    needs = Listing.objects.in_bulk([pk for _s, pk, _o in rows])
+    judged = _feedback(user, [(pk, offer.pk) for _s, pk, _o in rows])
     found = []
-    for rank, (_minus, _pk, need) in enumerate(scored[:top], 1):
-        score, why = built.index.explain(as_need(need), position)
-        found.append(Match(need, rank, score, why, judged.get((need.pk, offer.pk))))
+    for rank, (_score, pk, _owner) in enumerate(rows, 1):
+        score, why = built.index.explain(as_need(needs[pk]), position)
+        found.append(Match(needs[pk], rank, score, why, judged.get((pk, offer.pk))))
     return found
 
 

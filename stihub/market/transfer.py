@@ -30,7 +30,7 @@ from stihub.core.forms import AmbiguousNumber, NumberField, parse_number
 from stihub.core.spreadsheets import xlsx_book
 from stihub.engines import limits as size
 from stihub.engines import registry_io
-from stihub.engines.observations import blank, header_key, text_of
+from stihub.engines.observations import blank, text_of
 from stihub.engines.problems import DataError, Problem
 from stihub.engines.text import fold
 
@@ -213,29 +213,10 @@ class _Row:
 
 def _header(record, sheet) -> tuple[dict, list[Problem]]:
     """{key: (position, header as written)} and the header's problems."""
-    line, cells = record
-    names = {}
-    for c in (*COLUMNS, *EXPORT_ONLY):
-        names[header_key(c.key)] = c.key
-        names[header_key(c.label)] = c.key
-    found, problems = {}, []
-    for i, cell in enumerate(cells):
-        written = "" if cell is None else str(cell).strip()
-        if not written:
-            continue
-        key = names.get(header_key(written))
-        if key is None:
-            allowed = ", ".join(f"{c.key} ({c.label})" for c in COLUMNS)
-            params = {"name": written, "allowed": allowed}
-            problems.append(Problem(registry_io.UNKNOWN_COLUMN, params, sheet, line, written))
-        elif key in found:
-            problems.append(Problem(registry_io.TWICE, {"name": written}, sheet, line, written))
-        else:
-            found[key] = (i, written)
-    for key in required_keys():
-        if key not in found:
-            name = f"{key} ({LABELS[key]})"
-            problems.append(Problem(registry_io.MISSING, {"name": name}, sheet, line))
+    problems = []
+    found = registry_io.header_positions(
+        (*COLUMNS, *EXPORT_ONLY), record, sheet, problems, required=required_keys()
+    )
     return found, problems
 
 

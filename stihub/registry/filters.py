@@ -110,6 +110,36 @@ class RegistryFilter(django_filters.FilterSet):
         return search.order(self._filtered(queryset), self.query)
 
 
+class WordsFilterSet(django_filters.FilterSet):
+    """A page's filter set searched by words without a word index (each word a LIKE on the
+    folded text: provincial scale), with its errors by label for the page; the most relevant
+    first when words are given, else by `newest`."""
+
+    q = SearchFilter(method="filter_q")
+    newest = ("-created_at", "-pk")
+
+    def filter_q(self, queryset, name, value):
+        return search.match(queryset, search.parse(value), index=False)
+
+    @property
+    def query(self):
+        return search.parse(self.form.cleaned_data.get("q")) if self.is_valid() else None
+
+    @property
+    def labelled_errors(self) -> list[tuple[str, list[str]]]:
+        """The filters' errors by the filter's label (not its parameter name), for the page."""
+        fields = self.form.fields
+        return [
+            (str(fields[name].label) if name in fields else "", list(errors))
+            for name, errors in self.errors.items()
+        ]
+
+    def filter_queryset(self, queryset):
+        rows = super().filter_queryset(queryset)
+        query = self.query
+        return rows.order_by(*self.newest) if query is None else search.order(rows, query)
+
+
 def field_filter():
     return CodeFilter(
         label=_("Field of science"),

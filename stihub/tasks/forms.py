@@ -7,7 +7,6 @@ Messages are English msgids translated to Vietnamese; numbers are typed the Viet
 
 from decimal import Decimal, InvalidOperation
 
-import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Q
@@ -19,8 +18,7 @@ from stihub.core.formatting import num
 from stihub.core.forms import NumberField
 from stihub.core.uploads import DOCX, PDF, XLSX, check_upload
 from stihub.monitoring.filters import ChoiceFilter, CodeFilter, YearFilter
-from stihub.registry import search
-from stihub.registry.filters import SearchFilter
+from stihub.registry.filters import WordsFilterSet
 from stihub.registry.forms import FieldsOfScienceField
 from stihub.registry.models import Expert, Organization
 
@@ -49,11 +47,10 @@ def with_year(queryset):
     )
 
 
-class RegisterFilter(django_filters.FilterSet):
+class RegisterFilter(WordsFilterSet):
     """The public register's filters: words (marks optional, each beginning a word of the
     task's code, title, summary, keywords or results), step, stage, kind, field and year."""
 
-    q = SearchFilter(method="filter_q")
     step = ChoiceFilter(label=_("Step"), choices=PUBLIC_STEP_CHOICES)
     stage = ChoiceFilter(
         label=_("Section"),
@@ -79,10 +76,6 @@ class RegisterFilter(django_filters.FilterSet):
         model = Task
         fields = ["q", "step", "stage", "kind", "field", "year"]
 
-    def filter_q(self, queryset, name, value):
-        # Tasks have no word index: each word is a LIKE on search_text (provincial scale).
-        return search.match(queryset, search.parse(value), index=False)
-
     def filter_stage(self, queryset, name, value):
         return queryset.filter(step__in=STAGES[value][1])
 
@@ -101,26 +94,6 @@ class RegisterFilter(django_filters.FilterSet):
         """The years the register's tasks may be filtered by (`with_year`), newest first."""
         rows = with_year(self.queryset.order_by()).values_list("year", flat=True).distinct()
         return sorted({y for y in rows if y is not None}, reverse=True)
-
-    @property
-    def labelled_errors(self) -> list[tuple[str, list[str]]]:
-        """The filters' errors by the filter's label (not its parameter name), for the page."""
-        fields = self.form.fields
-        return [
-            (str(fields[name].label) if name in fields else "", list(errors))
-            for name, errors in self.errors.items()
-        ]
-
-    @property
-    def query(self):
-        return search.parse(self.form.cleaned_data.get("q")) if self.is_valid() else None
-
-    def filter_queryset(self, queryset):
-        rows = super().filter_queryset(queryset)
-        query = self.query
-        if query is None:
-            return rows.order_by("-created_at", "-pk")
-        return search.order(rows, query)
 
 
 class ProposalForm(forms.ModelForm):

@@ -194,3 +194,29 @@ def test_add_months_keeps_the_day_or_the_last_of_the_month():
     assert listings.add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
     assert listings.add_months(dt.date(2026, 12, 5), 12) == dt.date(2027, 12, 5)
     assert listings.add_months(dt.date(2028, 2, 29), 12) == dt.date(2029, 2, 28)
+
+
+def test_an_offer_page_lists_the_needs_it_serves_and_sees_new_ones(client_as, users):
+    offer = listing(users["expert"], title="Hầm biogas xử lý chất thải chăn nuôi lợn",
+                    summary="Hầm biogas composite xử lý phân, nước thải trại lợn, khí đun nấu.",
+                    sector="01")  # fmt: skip
+    listing(users["expert"], title="Máy sấy nông sản bằng bơm nhiệt",
+            summary="Máy sấy lạc, ngô, dược liệu tiết kiệm điện.", sector="28")  # fmt: skip
+    smell = listing(users["outsider"], kind="need", title="Nuoc thai trai lon chay ra suoi",
+                    summary="Trai lon 800 con, nuoc thai chay ra suoi, can xu ly re tien.",
+                    sector="01")  # fmt: skip
+    owner = client_as("expert")
+    page = owner.get(reverse("market:detail", args=[offer.pk]))
+    assert [m.listing for m in page.context["matches"]] == [smell]
+    # a need published afterwards is found at once (the ranking of the needs is kept per
+    # version of the live offers and needs)
+    later = listing(users["scientist"], kind="need", title="Chuong lon hoi, nuoc thai nhieu",
+                    summary="Trại lợn nhiều nước thải và phân, muốn làm hầm biogas.",
+                    sector="01")  # fmt: skip
+    page = owner.get(reverse("market:detail", args=[offer.pk]))
+    assert {m.listing for m in page.context["matches"]} == {smell, later}
+    # the owner's own need is never offered to them
+    listing(users["expert"], kind="need", title="Xu ly nuoc thai trai lon cua vien",
+            summary="Nước thải trại lợn thí nghiệm, cần hầm biogas.", sector="01")  # fmt: skip
+    page = owner.get(reverse("market:detail", args=[offer.pk]))
+    assert {m.listing for m in page.context["matches"]} == {smell, later}

@@ -7,7 +7,6 @@ A connection is seen by its two parties and DOST; anyone else gets 404. A refuse
 on the connection's page in words (status 400) and nothing is written (`brokerage.advance`).
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -17,20 +16,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from stihub.core.forms import NumberField
 from stihub.core.permissions import check, require
 from stihub.core.rules import is_dost
 from stihub.core.spreadsheets import xlsx_book
 from stihub.core.uploads import XLSX
 
 from .. import brokerage
-from ..choices import OPEN_STEPS, Partnership, Step
+from ..choices import OPEN_STEPS, Step
+from ..connection_forms import ConnectionFilter, InterestForm, ReportFilter, StepForm
 from ..listings import Refused, contacts_released_to, owner_label
 from ..models import Connection, Listing
 
 PAGE_SIZE = 50
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
 # The data a step records besides its date and note.
 STEP_FIELDS = {
     Step.AGREEMENT: ("agreement_kind", "agreement_value"),
@@ -42,79 +39,6 @@ BUTTONS = {
     Step.AGREEMENT: gettext_lazy("Record the agreement"),
     Step.CLOSED: gettext_lazy("Close the connection"),
 }
-
-
-# --- forms -------------------------------------------------------------------------------------
-
-
-class SourceChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.code} · {obj.get_kind_display()} · {obj.title}"
-
-
-class InterestForm(forms.Form):
-    """An expression of interest: who is interested, a message, and the user's own listing it
-    comes from (an offer answering a need, a need an offer could serve), if any."""
-
-    source = SourceChoice(
-        Listing.objects.none(),
-        required=False,
-        label=gettext_lazy("From my listing"),
-        empty_label=gettext_lazy("— none —"),
-        help_text=gettext_lazy(
-            "Your own offer or need on the market that this interest comes from: its owner "
-            "then sees it."
-        ),
-    )
-    requester_name = forms.CharField(
-        label=gettext_lazy("Interested organization or person"), max_length=300
-    )
-    message = forms.CharField(
-        label=gettext_lazy("Message to the owner"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=gettext_lazy("What interests you and what you would like to discuss."),
-    )
-
-    def __init__(self, *args, user, listing, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = brokerage.sources_for(user, listing)
-
-
-class StepForm(forms.Form):
-    """A move of a connection: the step, the date it happened, a note, and the agreement's kind
-    and value or the reason for closing (`brokerage.advance` says which a step needs)."""
-
-    step = forms.ChoiceField(choices=Step.choices, widget=forms.HiddenInput)
-    on = forms.DateField(label=gettext_lazy("Date it happened"), widget=DATE)
-    agreement_kind = forms.ChoiceField(
-        choices=[("", "—"), *Partnership.choices],
-        required=False,
-        label=gettext_lazy("Kind of agreement"),
-    )
-    agreement_value = NumberField(
-        required=False,
-        min_value=0,
-        label=gettext_lazy("Agreement value (million VND)"),
-        help_text=gettext_lazy("0 for a free transfer."),
-    )
-    closed_reason = forms.CharField(
-        required=False,
-        max_length=2000,
-        widget=SHORT_TEXT,
-        label=gettext_lazy("Reason for closing"),
-    )
-    note = forms.CharField(
-        required=False, max_length=2000, widget=SHORT_TEXT, label=gettext_lazy("Note")
-    )
-
-
-class ConnectionFilter(forms.Form):
-    step = forms.ChoiceField(
-        choices=[("", gettext_lazy("All steps")), *Step.choices],
-        required=False,
-        label=gettext_lazy("Step"),
-    )
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -344,16 +268,6 @@ def step(request, pk):
 
 
 # --- DOST's report -----------------------------------------------------------------------------
-
-
-class ReportFilter(forms.Form):
-    year = forms.TypedChoiceField(
-        coerce=int, required=False, empty_value=None, label=gettext_lazy("Year")
-    )
-
-    def __init__(self, *args, years=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years")), *((y, y) for y in years)]
 
 
 ORIGINS = {
