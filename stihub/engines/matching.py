@@ -66,6 +66,10 @@ EXPAND = 0.6  # weight of a term brought by the vocabulary, against 1 for a type
 W = {"sector": 0.1, "field": 0.1, "region": 0.05, "stage": 0.05}
 READY_STAGE = 6
 MAX_TERMS, MAX_VIA = 8, 5
+# Function words that, written with their marks, are not the syllable they fold to ("được" is
+# not "dược", medicine; "của" not "cua", crab; "bị" not "bí", pumpkin): skipped when typed so;
+# typed without marks they stay ambiguous and are kept.
+MARKED_STOP = frozenset({"được", "của", "những", "này", "đã", "để", "với"})
 
 CANNOT_READ = gettext_noop("Cannot read %(file)s: %(error)s")
 NO_TEXT = gettext_noop("The row has neither a title nor a description.")
@@ -209,8 +213,8 @@ def terms(record, method: str, vocabulary: Vocabulary | None = None) -> dict[str
             found = [w for token in words for w in ("=" + token, *_fold_token(token))]
         else:
             found, previous = [], None
-            for _, word in tokens(text, vocabulary):
-                if word in STOP:
+            for typed, word in tokens(text, vocabulary):
+                if word in STOP or typed.lower() in MARKED_STOP:
                     previous = None
                     continue
                 found.append(word)
@@ -384,10 +388,9 @@ class Index:
         mine = terms(offer, self.method, self.vocabulary)
         n, often = len(self.offers), max(2.0, 0.1 * len(self.offers))
         rare = math.log(1 + (n - often + 0.5) / (often + 0.5))  # a unigram in <= 10%
-        shared = [
-            t for t in typed
-            if t in mine and (" " in t or self._idf[self._terms[t]] >= rare)
-        ]  # fmt: skip
+        # shown: what the two share that few offers have (a pair such as "công ty" in every
+        # other offer explains nothing)
+        shared = [t for t in typed if t in mine and self._idf[self._terms[t]] >= rare]
         shared.sort(key=lambda t: (" " not in t, -self._idf[self._terms[t]] * query.get(t, 0)))
         pairs = {t for t in shared if " " in t}
         texts, via, seen = [], [], set()

@@ -19,7 +19,7 @@ from stihub.core.rules import is_dost
 from stihub.core.views import query_with
 
 from .. import listings, matching
-from ..choices import Kind, Partnership, Status
+from ..choices import OPEN_STEPS, Kind, Partnership, Status
 from ..forms import FeedbackForm, ListingForm, MarketFilter, ModerationForm, RenewForm, WithdrawForm
 from ..models import Connection, Listing
 
@@ -133,8 +133,10 @@ def new(request, kind):
 @require("market.view_own")
 def mine(request):
     """The user's own offers and needs in every state, and the connections they take part in."""
-    rows = Listing.objects.filter(owner=request.user).order_by("-created_at", "-pk")
-    return render(request, "market/mine.html", {"listings": rows})
+    user = request.user
+    rows = Listing.objects.filter(owner=user).order_by("-created_at", "-pk")
+    waiting = Connection.objects.filter(listing__owner=user, step__in=OPEN_STEPS).count()
+    return render(request, "market/mine.html", {"listings": rows, "waiting": waiting})
 
 
 @require("market.view_own")
