@@ -10,7 +10,7 @@ listing at any time, with a reason; withdrawn and rejected are final.
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +20,7 @@ from stihub.core.rules import is_dost
 from .choices import CODE_PREFIX, Status, Step
 from .models import Connection, ConnectionEvent, Listing
 
+CODE_ATTEMPTS = 5  # codes taken by listings saved at the same moment, tried in turn
 MAX_MONTHS = 12  # a listing is published, or renewed, for at most a year at a time
 ANONYMOUS = gettext_lazy("Hidden until contacts are released (through DOST)")
 
@@ -62,13 +63,23 @@ def next_code(kind: str, year: int | None = None) -> str:
 
 def save_new(listing: Listing, submit: bool) -> Listing:
     """Save a new listing with its code, as a draft or submitted for moderation."""
-    with transaction.atomic():
+    if submit:
+        listing.status = Status.PENDING
+        listing.submitted_at = timezone.now()
+    for attempt in range(CODE_ATTEMPTS):
         listing.code = next_code(listing.kind)
-        if submit:
-            listing.status = Status.PENDING
-            listing.submitted_at = timezone.now()
-        listing.save()
-    return listing
+        try:
+            with transaction.atomic():
+                listing.save()
+            return listing
+        except IntegrityError:  # another listing took the code meanwhile: the next one
+            listing.pk = None
+            if (
+                attempt == CODE_ATTEMPTS - 1
+                or not Listing.objects.filter(code=listing.code).exists()
+            ):
+                raise
+    raise AssertionError("unreachable")
 
 
 def save_edit(listing: Listing, submit: bool) -> Listing:

@@ -220,3 +220,20 @@ def test_an_offer_page_lists_the_needs_it_serves_and_sees_new_ones(client_as, us
             summary="Nước thải trại lợn thí nghiệm, cần hầm biogas.", sector="01")  # fmt: skip
     page = owner.get(reverse("market:detail", args=[offer.pk]))
     assert {m.listing for m in page.context["matches"]} == {smell, later}
+
+
+def test_a_code_taken_at_the_same_moment_is_followed_by_the_next(users, monkeypatch):
+    """Two submissions at once read the same highest code: the second saves under the next."""
+    first = listing(users["expert"], kind="need")
+    real = listings.next_code
+    calls = []
+
+    def stale(kind, year=None):  # the first read happened before `first` was saved
+        calls.append(kind)
+        return first.code if len(calls) == 1 else real(kind, year)
+
+    monkeypatch.setattr(listings, "next_code", stale)
+    second = listing(users["outsider"], kind="need")
+    year = TODAY().year
+    assert (first.code, second.code) == (f"NC-{year}-001", f"NC-{year}-002")
+    assert len(calls) == 2
