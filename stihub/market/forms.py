@@ -13,6 +13,7 @@ from stihub.core.forms import NumberField
 from stihub.core.parameters import IntegerParameterField
 from stihub.monitoring.filters import ChoiceFilter, CodeFilter
 from stihub.registry.filters import WordsFilterSet
+from stihub.registry.forms import TaxCodeChoiceField
 from stihub.registry.models import FieldOfScience, Industry, Organization
 from stihub.tasks.forms import million_vnd
 
@@ -56,6 +57,9 @@ class ListingForm(forms.ModelForm):
     field = FieldChoice(label=_("Field of science"))
     price_min = NumberField(label=_("Price or budget from (million VND)"), required=False)
     price_max = NumberField(label=_("Price or budget up to (million VND)"), required=False)
+    enterprise = TaxCodeChoiceField(
+        label=_("Enterprise of the registry (tax code)"), required=False
+    )
     organization = forms.ModelChoiceField(
         Organization.objects.none(), required=False, label=_("Organization of the registry")
     )
@@ -65,7 +69,7 @@ class ListingForm(forms.ModelForm):
         fields = [
             "title", "summary", "description", "advantages", "stage", "ip_status",
             "partnership", "sector", "field", "ipc", "keywords", "region", "price_min",
-            "price_max", "expires_on", "owner_name", "organization", "anonymous",
+            "price_max", "expires_on", "owner_name", "enterprise", "organization", "anonymous",
             "contact_name", "contact_email", "contact_phone",
         ]  # fmt: skip
         widgets = {
@@ -82,6 +86,8 @@ class ListingForm(forms.ModelForm):
         self.fields["organization"].queryset = Organization.objects.order_by("sort_key", "pk")
         if self.instance.pk:
             self.initial["partnership"] = self.instance.partnership_list
+            if self.instance.enterprise_id:
+                self.initial["enterprise"] = self.instance.enterprise.tax_code
             self.initial["field"] = self.instance.field.code if self.instance.field else None
         else:
             self.initial.setdefault("expires_on", add_months(timezone.localdate(), MAX_MONTHS))
@@ -147,6 +153,8 @@ class ListingForm(forms.ModelForm):
         low, high = data.get("price_min"), data.get("price_max")
         if low is not None and high is not None and low > high:
             self.add_error("price_max", _("The upper bound is below the lower bound."))
+        if data.get("enterprise") and data.get("organization"):
+            self.add_error("organization", _("Give the enterprise or the organization, not both."))
         if not (data.get("contact_email") or data.get("contact_phone")):
             self.add_error("contact_email", _("Give an e-mail address or a phone number."))
         return data

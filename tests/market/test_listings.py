@@ -237,3 +237,19 @@ def test_a_code_taken_at_the_same_moment_is_followed_by_the_next(users, monkeypa
     year = TODAY().year
     assert (first.code, second.code) == (f"NC-{year}-001", f"NC-{year}-002")
     assert len(calls) == 2
+
+
+def test_an_offer_names_its_enterprise_of_the_registry_by_tax_code(client_as):
+    from stihub.registry.models import Enterprise
+
+    enterprise = Enterprise.objects.create(tax_code="2901234567", name="Công ty CP Sấy Việt")
+    data = dict(NEED_FORM, title="Máy sấy nông sản bơm nhiệt", expires_on="")
+    data.update(expires_on=(TODAY() + dt.timedelta(days=60)).isoformat(), enterprise="2901234567")
+    data["summary"] = "Máy sấy bơm nhiệt cho lạc, ngô và dược liệu, giữ màu, tiết kiệm điện."
+    owner = client_as("expert")
+    assert owner.post(reverse("market:new", args=["offer"]), data).status_code == 302
+    assert Listing.objects.get().enterprise == enterprise
+    data["enterprise"] = "0000000001"
+    response = owner.post(reverse("market:new", args=["offer"]), data)
+    assert response.status_code == 400
+    assert "0000000001" in response.context["form"].errors["enterprise"][0]
