@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from stihub.core.rules import is_dost
 from stihub.engines.text import fold
+from stihub.registry.choices import ExpertRole
+from stihub.registry.models import Expert
 
 from .choices import NEXT_STEPS, OPEN_STEPS, Partnership, Step
 from .listings import Refused, live
@@ -110,6 +112,25 @@ def allowed_steps(connection: Connection, user) -> list[str]:
     return [
         step for step in NEXT_STEPS[Step(connection.step)] if step != Step.CONTACT or may_release
     ]
+
+
+def brokers():
+    """The experts of the registry who may broker a connection: advisers and mentors."""
+    roles = Q(roles__contains=ExpertRole.ADVISER) | Q(roles__contains=ExpertRole.MENTOR)
+    return Expert.objects.filter(roles, erased_at__isnull=True).order_by("sort_key", "pk")
+
+
+def assign_broker(connection: Connection, by, expert) -> Connection:
+    """DOST names the expert who brokers the connection (or none), while it is open."""
+    if not is_dost(by):
+        raise Refused(_("Only DOST names a connection's broker."))
+    if connection.step not in OPEN_STEPS:
+        raise Refused(_("This connection has ended: it moves no further."))
+    if expert is not None and not brokers().filter(pk=expert.pk).exists():
+        raise Refused(_("Choose an adviser or mentor of the expert registry."))
+    connection.broker = expert
+    connection.save(update_fields=["broker", "updated_at"])
+    return connection
 
 
 def _amount(value) -> Decimal:

@@ -93,3 +93,15 @@ class ReportFilter(forms.Form):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years")), *((y, y) for y in years)]
+
+
+class BrokerForm(forms.Form):
+    """DOST's choice of the expert who brokers a connection (none: no broker)."""
+
+    broker = forms.ModelChoiceField(
+        brokerage.brokers(),
+        required=False,
+        label=gettext_lazy("Broker or adviser"),
+        empty_label=gettext_lazy("— none —"),
+        help_text=gettext_lazy("Advisers and mentors of the expert registry."),
+    )

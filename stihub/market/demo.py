@@ -112,6 +112,9 @@ def _connections(dost, enterprise, needs) -> int:
             f"Chúng tôi quan tâm để giải quyết: {need.title}.",
             source=need,
         )
+        adviser = brokerage.brokers().first()
+        if steps[-1:] == [Step.AGREEMENT] and adviser is not None:  # DOST named an adviser
+            brokerage.assign_broker(connection, dost, adviser)
         for step in steps:
             brokerage.advance(
                 connection, dost, step, timezone.localdate(),

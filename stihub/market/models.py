@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stihub.core.models import AuditedModel
-from stihub.registry.models import Enterprise, FieldOfScience, Organization, Searchable, split_list
+from stihub.registry.models import (
+    Enterprise,
+    Expert,
+    FieldOfScience,
+    Organization,
+    Searchable,
+    split_list,
+)
 
 from .choices import (
     TRL,
@@ -326,6 +333,15 @@ class Connection(AuditedModel):
     )
     agreement_value = models.DecimalField(_("agreement value (million VND)"), **MONEY)
     closed_reason = models.TextField(_("reason for closing"), blank=True)
+    broker = models.ForeignKey(
+        Expert,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="brokered_connections",
+        verbose_name=_("broker or adviser"),
+        help_text=_("An expert of the registry who helps the two parties (môi giới, tư vấn)."),
+    )
 
     class Meta:
         verbose_name = _("connection")

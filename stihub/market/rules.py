@@ -80,6 +80,7 @@ rules.add_perm(
 )
 rules.add_perm("market.release_contacts", connection_open & (is_dost | owns_its_listing))
 rules.add_perm("market.report", is_dost)
+rules.add_perm("market.assign_broker", is_dost)
 rules.add_perm("market.import_export", is_dost)
 rules.add_perm("market.see_fair", is_dost | fair_published)
 rules.add_perm("market.manage_fairs", is_dost)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("connections/", connections.connections, name="connections"),
     path("connections/<int:pk>/", connections.connection, name="connection"),
     path("connections/<int:pk>/step/", connections.step, name="connection_step"),
+    path("connections/<int:pk>/broker/", connections.broker, name="connection_broker"),
     path("report/", connections.report, name="report"),
     # Supply–demand events and fairs.
     path("fairs/", fairs.fairs, name="fairs"),

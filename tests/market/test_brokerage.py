@@ -490,3 +490,36 @@ def test_the_report_page_and_its_workbook(client_for, deals):
     # A year without data is refused in words, not with an error page.
     assert dost.get(reverse("market:report") + "?year=1999").status_code == 400
     assert client_for("outsider").get(reverse("market:report")).status_code == 403
+
+
+def test_dost_names_a_broker_from_the_registrys_advisers(client_for, users, market):
+    from stihub.registry.models import Expert
+
+    offer, need = market
+    connection = brokerage.express_interest(offer, users["expert"], "Chuyên gia", "Quan tâm", need)
+    adviser = Expert.objects.create(
+        full_name="Trần Văn Tư Vấn", roles="adviser", location="province"
+    )
+    reviewer = Expert.objects.create(
+        full_name="Lê Phản Biện", roles="reviewer", location="province"
+    )
+    url = reverse("market:connection_broker", args=[connection.pk])
+    # a party may not name one
+    assert client_for("expert").post(url, {"broker": adviser.pk}).status_code == 403
+    dost = client_for("dost")
+    # only advisers and mentors are offered
+    assert dost.post(url, {"broker": reviewer.pk}).status_code == 400
+    connection.refresh_from_db()
+    assert connection.broker is None
+    assert dost.post(url, {"broker": adviser.pk}).status_code == 302
+    connection.refresh_from_db()
+    assert connection.broker == adviser
+    page = client_for("outsider").get(page_of(connection))
+    assert "Trần Văn Tư Vấn" in page.content.decode()
+    # once the connection has ended, the broker stays as it was
+    brokerage.advance(connection, users["dost"], Step.CLOSED, timezone.localdate(),
+                      closed_reason="Không phù hợp")  # fmt: skip
+    ended = refusal(brokerage.assign_broker, connection, users["dost"], None)
+    assert ended == said("This connection has ended: it moves no further.")
+    connection.refresh_from_db()
+    assert connection.broker == adviser

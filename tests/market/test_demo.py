@@ -52,6 +52,8 @@ def test_the_demo_fills_the_market_once_and_consistently(db, settings):
         "interest": 1, "contact": 1, "meeting": 0, "negotiation": 1,
     }  # fmt: skip
     assert MatchFeedback.objects.filter(useful=True).count() == 6
+    # DOST named an adviser of the registry on both connections that reached an agreement
+    assert all(c.broker is not None for c in agreed)
 
     past = Fair.objects.get(code="techmart-btb-2026")
     meetings = list(Meeting.objects.filter(fair=past))

@@ -23,7 +23,13 @@ from stihub.core.uploads import XLSX
 
 from .. import brokerage
 from ..choices import OPEN_STEPS, Step
-from ..connection_forms import ConnectionFilter, InterestForm, ReportFilter, StepForm
+from ..connection_forms import (
+    BrokerForm,
+    ConnectionFilter,
+    InterestForm,
+    ReportFilter,
+    StepForm,
+)
 from ..listings import Refused, contacts_released_to, owner_label
 from ..models import Connection, Listing
 
@@ -220,6 +226,11 @@ def _page(request, connection, bound=None, error="", status=200):
             "open": connection.step in OPEN_STEPS,
             "events": _timeline(connection, user),
             "moves": _moves(connection, user, bound),
+            "broker_form": (
+                BrokerForm(initial={"broker": connection.broker_id}, auto_id="broker-%s")
+                if user.has_perm("market.assign_broker") and connection.step in OPEN_STEPS
+                else None
+            ),
             "error": error,
         },
         status=status,
@@ -264,6 +275,22 @@ def step(request, pk):
     except Refused as refusal:
         return _page(request, connection, form, str(refusal), status=400)
     messages.success(request, _("Recorded: %(step)s.") % {"step": Step(data["step"]).label})
+    return redirect("market:connection", connection.pk)
+
+
+@require_POST
+@require("market.assign_broker")
+def broker(request, pk):
+    """DOST names the expert of the registry who brokers the connection (or none)."""
+    connection = get_object_or_404(Connection.objects.select_related("listing"), pk=pk)
+    form = BrokerForm(request.POST)
+    if not form.is_valid():
+        return _page(request, connection, error=_form_error(form), status=400)
+    try:
+        brokerage.assign_broker(connection, request.user, form.cleaned_data["broker"])
+    except Refused as refused:
+        return _page(request, connection, error=str(refused), status=400)
+    messages.success(request, _("The connection's broker is recorded."))
     return redirect("market:connection", connection.pk)
 
 
