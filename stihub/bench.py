@@ -70,6 +70,28 @@ def _dashboard_latency(
     return statistics.median(timings), quantiles[18], Observation.objects.count()
 
 
+def child_json(module: str) -> dict:
+    """Run `python -m <module> --child` on a fresh SQLite database of its own (a temporary
+    folder) and read the JSON object its last line prints: a bench that loads its own data."""
+    with tempfile.TemporaryDirectory() as folder:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
+            "STIHUB_VAR_DIR": folder,
+        }
+        env.setdefault("STIHUB_DEBUG", "1")
+        done = subprocess.run(
+            [sys.executable, "-m", module, "--child"],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+    if done.returncode:
+        raise RuntimeError(f"{module} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def in_process_rows() -> list[Row]:
     """The engines, and the dashboard through Django's test client on SQLite."""
     with tempfile.TemporaryDirectory() as folder:

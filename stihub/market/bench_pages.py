@@ -12,11 +12,8 @@ p95 over 20 requests each after those.
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 OFFERS, NEEDS, REQUESTS = 20_000, 500, 20
 
@@ -106,23 +103,9 @@ def _p(values, q) -> float:
 
 
 def rows() -> list[tuple[str, str, str]]:
-    with tempfile.TemporaryDirectory() as folder:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{Path(folder) / 'market.sqlite3'}",
-            "STIHUB_VAR_DIR": folder,
-        }
-        env.setdefault("STIHUB_DEBUG", "1")
-        done = subprocess.run(
-            [sys.executable, "-m", "stihub.market.bench_pages", "--child"],
-            env=env,
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).resolve().parents[2],
-        )
-    if done.returncode:
-        raise RuntimeError(f"market bench failed:\n{done.stderr[-3000:]}")
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    from stihub.bench import child_json
+
+    found = child_json("stihub.market.bench_pages")
     size = f"{found['offers']:,} offers, {found['needs']} needs on SQLite"
     figures = {k: (_p(found[k], 50), _p(found[k], 95)) for k in ("need", "offer", "search")}
     return [

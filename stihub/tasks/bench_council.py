@@ -8,11 +8,8 @@ experts is `engines/tasks_bench.py`'s row; this one adds reading the registry.
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 RUNS = 3
 
@@ -55,23 +52,9 @@ def child() -> None:
 
 
 def rows() -> list[tuple[str, str, str]]:
-    with tempfile.TemporaryDirectory() as folder:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{Path(folder) / 'council.sqlite3'}",
-            "STIHUB_VAR_DIR": folder,
-        }
-        env.setdefault("STIHUB_DEBUG", "1")
-        done = subprocess.run(
-            [sys.executable, "-m", "stihub.tasks.bench_council", "--child"],
-            env=env,
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).resolve().parents[2],
-        )
-    if done.returncode:
-        raise RuntimeError(f"council bench failed:\n{done.stderr[-3000:]}")
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    from stihub.bench import child_json
+
+    found = child_json("stihub.tasks.bench_council")
     size = f"{found['experts']:,} experts"
     return [
         (

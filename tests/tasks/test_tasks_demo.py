@@ -5,6 +5,8 @@ sanction are honoured by the council suggestion."""
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from stihub.core.models import AuditedModel, User
 from stihub.registry.models import Expert
@@ -22,14 +24,23 @@ from stihub.tasks.models import (
 )
 
 
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module, in a transaction rolled back after its tests (each
+    test runs in a savepoint of it): the database is left as it was found."""
+    with django_db_blocker.unblock(), override_settings(DEBUG=True), transaction.atomic():
+        call_command("demo")
+        models = (Task, Council, Review, PastTask, TaskEvent, ExpertTie, Sanction)
+        counts = {m.__name__: m.objects.count() for m in models}
+        call_command("demo")  # a second run changes nothing
+        assert {m.__name__: m.objects.count() for m in models} == counts
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db, settings):
-    settings.DEBUG = True
-    call_command("demo")
-    models = (Task, Council, Review, PastTask, TaskEvent, ExpertTie, Sanction)
-    counts = {m.__name__: m.objects.count() for m in models}
-    call_command("demo")  # a second run changes nothing
-    assert {m.__name__: m.objects.count() for m in models} == counts
+def demo(loaded, db):
+    return None
 
 
 def test_the_tasks_stand_at_the_planned_steps(demo):
